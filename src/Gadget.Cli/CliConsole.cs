@@ -1,0 +1,16 @@
+namespace Gadget.Cli;
+
+/// <summary>Where the CLI writes: standard output as a raw stream (events are UTF-8 already)
+/// and standard error for messages. Tests substitute their own.</summary>
+public interface ICliConsole
+{
+    Stream Out { get; }
+    TextWriter Error { get; }
+}
+
+/// <summary>The process's real standard output and error.</summary>
+public sealed class SystemConsole : ICliConsole
+{
+    public Stream Out { get; } = Console.OpenStandardOutput();
+    public TextWriter Error => Console.Error;
+}

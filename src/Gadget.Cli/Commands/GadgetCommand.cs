@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using Gadget.Cli.Handlers;
+using Gadget.Gadgets;
+using Gadget.Output;
+
+namespace Gadget.Cli.Commands;
+
+/// <summary>Builds the command of one trace gadget: its own parameters as options, plus the
+/// common ones, mapped to <see cref="TraceArgs"/> for the handler.</summary>
+internal static class GadgetCommand
+{
+    public static Command Create(TraceGadget gadget, ICliConsole console)
+    {
+        var command = new Command(gadget.Name, gadget.Description);
+        foreach (var alias in gadget.Aliases)
+            command.Aliases.Add(alias);
+        var parameterOptions = gadget.Parameters.Select(p => (Parameter: p, Option: ToOption(p))).ToArray();
+        foreach (var (_, option) in parameterOptions)
+            command.Options.Add(option);
+        foreach (var option in CommonOptions.ForGadgets())
+            command.Options.Add(option);
+
+        command.SetAction(result =>
+        {
+            var values = new List<KeyValuePair<string, string>>();
+            foreach (var (parameter, option) in parameterOptions)
+            {
+                if (result.GetResult(option) is { Implicit: false } optionResult)
+                    values.Add(new(parameter.Key, ValueText(optionResult.GetValueOrDefault<object>())));
+            }
+            var args = new TraceArgs(
+                gadget,
+                new ParameterValues(gadget.Parameters, values),
+                OutputFormat.Parse(result.GetValue(CommonOptions.Output)!),
+                ParseTimeout(result.GetValue(CommonOptions.Timeout)),
+                ParseSize(result.GetValue(CommonOptions.RingSize)!),
+                result.GetValue(CommonOptions.Verbose));
+            return TraceHandler.Run(args, console);
+        });
+        return command;
+    }
+
+    private static Option ToOption(GadgetParameter parameter)
+    {
+        var names = parameter.Alias is { } alias ? new[] { "-" + alias } : [];
+        Option option = parameter.Kind switch
+        {
+            ParameterKind.Bool => new Option<bool>("--" + parameter.Key, names),
+            ParameterKind.UInt => new Option<uint>("--" + parameter.Key, names),
+            ParameterKind.Int => new Option<int>("--" + parameter.Key, names),
+            ParameterKind.StringList => new Option<string[]>("--" + parameter.Key, names) { AllowMultipleArgumentsPerToken = false },
+            _ => new Option<string>("--" + parameter.Key, names),
+        };
+        option.Description = parameter.Description;
+        if (parameter.AllowedValues is { } allowed && option is Option<string> text)
+            text.AcceptOnlyFromAmong([.. allowed]);
+        return option;
+    }
+
+    private static string ValueText(object? value) => value switch
+    {
+        null => "",
+        bool b => b ? "true" : "false",
+        string[] list => string.Join(',', list),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private static TimeSpan? ParseTimeout(int seconds) => seconds switch
+    {
+        < 0 => throw new GadgetException($"invalid --timeout {seconds}: expected a number of seconds, 0 for none"),
+        0 => null,
+        _ => TimeSpan.FromSeconds(seconds),
+    };
+
+    /// <summary>"8M", "512K", "4096" to bytes.</summary>
+    internal static uint ParseSize(string text)
+    {
+        var trimmed = text.Trim();
+        ulong multiplier = 1;
+        if (trimmed.EndsWith('K') || trimmed.EndsWith('k'))
+            multiplier = 1024;
+        else if (trimmed.EndsWith('M') || trimmed.EndsWith('m'))
+            multiplier = 1024 * 1024;
+        var digits = multiplier == 1 ? trimmed : trimmed[..^1];
+        if (!ulong.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value * multiplier > uint.MaxValue / 2 + 1)
+            throw new GadgetException($"invalid --ring-size \"{text}\": expected bytes such as 4096, 512K or 8M");
+        return (uint)(value * multiplier);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+using Gadget.Gadgets;
+using Gadget.Output;
+using Gadget.Runtime;
+
+namespace Gadget.Cli.Handlers;
+
+/// <summary>What `ig trace <gadget>` was asked to do, parsed from the command line.</summary>
+public sealed record TraceArgs(
+    TraceGadget Gadget,
+    ParameterValues Parameters,
+    OutputFormat Output,
+    TimeSpan? Timeout,
+    uint RingBufferBytes,
+    bool Verbose);
+
+/// <summary>Runs a trace gadget on this host until Ctrl-C, SIGTERM or the timeout.</summary>
+public static class TraceHandler
+{
+    public static int Run(TraceArgs args, ICliConsole console, CancellationToken cancellation = default)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        if (args.Timeout is { } timeout)
+            stop.CancelAfter(timeout);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        var sink = args.Output.CreateSink(args.Gadget.Schema, args.Gadget.DefaultColumns(args.Parameters), console.Out, console.Error);
+        var options = new RunOptions
+        {
+            Parameters = args.Parameters,
+            RingBufferBytes = args.RingBufferBytes,
+            Verbose = args.Verbose ? console.Error : null,
+        };
+        var summary = GadgetRunner.Run(args.Gadget, options, sink, stop.Token);
+        if (args.Verbose)
+            console.Error.WriteLine($"ig: {summary.Events} events, {summary.Lost} lost");
+        return ExitCodes.Success;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+}

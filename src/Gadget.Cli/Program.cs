@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Gadget.Bpf;
+using Gadget.Cli;
+using Gadget.Cli.Commands;
+using Gadget.Gadgets;
+
+return IgProgram.Run(args, new SystemConsole());
+
+namespace Gadget.Cli
+{
+    /// <summary>Entry point: parses, runs, and turns anticipated failures into one line on
+    /// standard error and a non-zero exit code (a stack trace only with --verbose).</summary>
+    public static class IgProgram
+    {
+        public static int Run(string[] args, ICliConsole console)
+        {
+            var root = IgCommand.Create(console);
+            var result = root.Parse(args);
+            var verbose = result.GetValue(CommonOptions.Verbose);
+            if (result.Errors.Count > 0)
+            {
+                console.Error.WriteLine($"Error: {result.Errors[0].Message} (see '{CommandPath(result)} --help')");
+                return ExitCodes.Usage;
+            }
+            if (verbose)
+                LibbpfLog.Configure(console.Error);
+            try
+            {
+                return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = TextWriterFor(console) });
+            }
+            catch (GadgetException e)
+            {
+                console.Error.WriteLine($"Error: {e.Message}");
+                if (verbose && e.InnerException is { } inner)
+                    console.Error.WriteLine(inner);
+                return e.ExitCode;
+            }
+            catch (Exception e) when (e is LibbpfException or IOException or UnauthorizedAccessException)
+            {
+                console.Error.WriteLine($"Error: {e.Message}");
+                if (verbose)
+                    console.Error.WriteLine(e);
+                return ExitCodes.Failure;
+            }
+        }
+
+        private static string CommandPath(ParseResult result)
+        {
+            var names = new List<string>();
+            for (var symbol = result.CommandResult; symbol is not null; symbol = symbol.Parent as System.CommandLine.Parsing.CommandResult)
+                names.Insert(0, symbol.Command.Name);
+            names[0] = "ig";
+            return string.Join(' ', names);
+        }
+
+        private static TextWriter TextWriterFor(ICliConsole console) =>
+            console is SystemConsole ? Console.Out : new StreamWriter(console.Out, leaveOpen: true) { AutoFlush = true };
+    }
+}

@@ -1,0 +1,110 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Gadget.Bpf;
+
+/// <summary>A member of a BTF struct: its name, byte offset and size.</summary>
+public readonly record struct BtfMember(string Name, int Offset, int Size);
+
+/// <summary>Read access to BTF type information: an object's own (event layouts, read-only
+/// variables) or the kernel's (which fields and types exist).</summary>
+public sealed unsafe class Btf : IDisposable
+{
+    private IntPtr _btf;
+    private readonly bool _owned;
+    private readonly SafeHandle? _owner;
+
+    internal Btf(IntPtr btf, SafeHandle? owner, bool owned)
+    {
+        _btf = btf;
+        _owner = owner;
+        _owned = owned;
+    }
+
+    /// <summary>Loads the running kernel's BTF (/sys/kernel/btf/vmlinux).</summary>
+    public static Btf LoadKernel()
+    {
+        LibbpfLog.Install();
+        var btf = LibbpfException.ThrowIfNull(Interop.Libbpf.btf__load_vmlinux_btf(), "loading the kernel's BTF");
+        return new Btf(btf, owner: null, owned: true);
+    }
+
+    /// <summary>The members of struct <paramref name="name"/>, or null when there is no such struct.</summary>
+    public IReadOnlyList<BtfMember>? GetStructMembers(string name)
+    {
+        var id = FindByNameKind(name, Interop.Libbpf.BTF_KIND_STRUCT);
+        if (id < 0)
+            return null;
+        var type = TypeById((uint)id);
+        var vlen = (int)(type->info & 0xffff);
+        var members = (Interop.Libbpf.btf_member*)(type + 1);
+        var result = new List<BtfMember>(vlen);
+        for (var i = 0; i < vlen; i++)
+        {
+            var m = members[i];
+            var bitOffset = (type->info & 0x80000000) != 0 ? m.offset & 0xffffff : m.offset;
+            var size = (int)Interop.Libbpf.btf__resolve_size(_btf, m.type);
+            result.Add(new BtfMember(NameAt(m.name_off), (int)(bitOffset / 8), size));
+        }
+        return result;
+    }
+
+    /// <summary>The size of struct <paramref name="name"/>, or -1.</summary>
+    public int GetStructSize(string name)
+    {
+        var id = FindByNameKind(name, Interop.Libbpf.BTF_KIND_STRUCT);
+        return id < 0 ? -1 : (int)TypeById((uint)id)->size_or_type;
+    }
+
+    /// <summary>True when struct <paramref name="structName"/> has a member <paramref name="member"/>.</summary>
+    public bool HasMember(string structName, string member) =>
+        GetStructMembers(structName)?.Any(m => m.Name == member) == true;
+
+    /// <summary>True when a typedef of this name exists.</summary>
+    public bool HasTypedef(string name) => FindByNameKind(name, Interop.Libbpf.BTF_KIND_TYPEDEF) >= 0;
+
+    /// <summary>True when a struct of this name exists.</summary>
+    public bool HasStruct(string name) => FindByNameKind(name, Interop.Libbpf.BTF_KIND_STRUCT) >= 0;
+
+    /// <summary>Finds variable <paramref name="variable"/> in data section <paramref name="section"/> (".rodata").</summary>
+    public bool TryFindVariable(string section, string variable, out int offset, out int size)
+    {
+        offset = size = 0;
+        var id = FindByNameKind(section, Interop.Libbpf.BTF_KIND_DATASEC);
+        if (id < 0)
+            return false;
+        var type = TypeById((uint)id);
+        var vlen = (int)(type->info & 0xffff);
+        var vars = (Interop.Libbpf.btf_var_secinfo*)(type + 1);
+        for (var i = 0; i < vlen; i++)
+        {
+            var varType = TypeById(vars[i].type);
+            if (NameAt(varType->name_off) == variable)
+            {
+                offset = (int)vars[i].offset;
+                size = (int)vars[i].size;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int FindByNameKind(string name, uint kind)
+    {
+        ObjectDisposedException.ThrowIf(_btf == IntPtr.Zero, this);
+        return Interop.Libbpf.btf__find_by_name_kind(_btf, name, kind);
+    }
+
+    private Interop.Libbpf.btf_type* TypeById(uint id) => Interop.Libbpf.btf__type_by_id(_btf, id);
+
+    private string NameAt(uint offset) =>
+        Marshal.PtrToStringUTF8((IntPtr)Interop.Libbpf.btf__name_by_offset(_btf, offset)) ?? "";
+
+    public void Dispose()
+    {
+        if (_owned && _btf != IntPtr.Zero)
+            Interop.Libbpf.btf__free(_btf);
+        _btf = IntPtr.Zero;
+        GC.KeepAlive(_owner);
+    }
+}

@@ -1,0 +1,29 @@
+namespace Gadget.Gadgets;
+
+/// <summary>All fields of a gadget's events (common ones first), found by column name.</summary>
+public sealed class EventSchema
+{
+    private readonly Dictionary<string, EventField> _byName = new(StringComparer.OrdinalIgnoreCase);
+
+    public EventSchema(IEnumerable<EventField> fields)
+    {
+        Fields = fields.ToArray();
+        foreach (var field in Fields)
+        {
+            if (!_byName.TryAdd(field.Name, field))
+                throw new ArgumentException($"two fields are named {field.Name}");
+        }
+    }
+
+    public IReadOnlyList<EventField> Fields { get; }
+
+    public bool TryGet(string name, out EventField field) => _byName.TryGetValue(name, out field!);
+
+    /// <summary>The fields for column names, or a <see cref="GadgetException"/> naming the unknown one.</summary>
+    public IReadOnlyList<EventField> Select(IEnumerable<string> names) =>
+        names.Select(name => TryGet(name, out var field) && field.Visibility == FieldVisibility.Everywhere
+            ? field
+            : throw new GadgetException(
+                $"unknown column \"{name}\"; available: {string.Join(", ", Fields.Where(f => f.Visibility == FieldVisibility.Everywhere).Select(f => f.Name))}"))
+        .ToArray();
+}

@@ -1,0 +1,29 @@
+namespace Gadget.Gadgets;
+
+/// <summary>The type of a gadget parameter's value.</summary>
+public enum ParameterKind
+{
+    Bool,
+    String,
+    StringList,
+    UInt,
+    Int,
+}
+
+/// <summary>A flag a gadget accepts (e.g. --failed for trace open). Values travel as strings,
+/// so the same definition serves the CLI and remote runs.</summary>
+/// <param name="Key">The long flag name without dashes.</param>
+/// <param name="Description">One line of help.</param>
+/// <param name="Kind">How the value is parsed.</param>
+/// <param name="Alias">A one-letter short flag, if any.</param>
+/// <param name="DefaultValue">The value when the flag is absent.</param>
+public sealed record GadgetParameter(
+    string Key,
+    string Description,
+    ParameterKind Kind,
+    char? Alias = null,
+    string? DefaultValue = null)
+{
+    /// <summary>Values a string parameter may take, when only some are valid.</summary>
+    public IReadOnlyList<string>? AllowedValues { get; init; }
+}

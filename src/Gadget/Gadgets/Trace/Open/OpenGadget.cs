@@ -1,0 +1,115 @@
+using System.Text;
+using Gadget.Bpf;
+using Gadget.Gadgets.Common;
+
+namespace Gadget.Gadgets.Trace.Open;
+
+/// <summary>trace open: every open, openat and openat2, with its result.</summary>
+public sealed class OpenGadget : TraceGadget
+{
+    /// <summary>OPEN_MAX_PREFIXES and OPEN_PREFIX_MAX in open.bpf.c.</summary>
+    public const int MaxPrefixes = 16;
+    public const int MaxPrefixLength = 255;
+
+    public override string Category => "trace";
+    public override string Name => "open";
+    public override string Description => "Trace open system calls";
+    protected override string BpfObjectName => "open.bpf.o";
+    public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<OpenEvent>();
+
+    public override IReadOnlyList<GadgetParameter> Parameters { get; } =
+    [
+        new("failed", "Show only failed opens", ParameterKind.Bool, DefaultValue: "false"),
+        new("prefixes", $"Show only paths that start with one of these prefixes (comma-separated, at most {MaxPrefixes}; matched in the kernel, against the full path with --full-path)", ParameterKind.StringList),
+        new("full-path", "Show the absolute full path of the opened file", ParameterKind.Bool, DefaultValue: "false"),
+    ];
+
+    protected override IReadOnlyList<EventField> Fields { get; } =
+    [
+        new UIntField("pid", static (in EventRecord r) => r.Header.Pid),
+        new UIntField("tid", static (in EventRecord r) => r.Header.Tid),
+        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8 },
+        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
+        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)),
+        new CustomField("fd", static (in EventRecord r, IFieldSink s) =>
+        {
+            // A failed open has no descriptor: blank column, no JSON property.
+            var fd = r.As<OpenEvent>().Fd;
+            if (fd >= 0)
+                s.Int(fd);
+        })
+        { Width = 3, Alignment = FieldAlignment.Right, OmitEmpty = false, Description = "The new file descriptor" },
+        new CustomField("err", static (in EventRecord r, IFieldSink s) => WriteErr(r, s)) { Width = 7, Description = "errno of a failed open (its name in columns)" },
+        new CustomField("error", static (in EventRecord r, IFieldSink s) => s.Text(Errno.Name(r.As<OpenEvent>().Error))) { Width = 8, Description = "Name of the errno" },
+        new CustomField("flags", static (in EventRecord r, IFieldSink s) => OpenFlags.Write(r.As<OpenEvent>().Flags, s)) { Width = 24, ListSeparator = "|" },
+        new UIntField("flagsRaw", static (in EventRecord r) => r.As<OpenEvent>().Flags) { Visibility = FieldVisibility.JsonOnly },
+        new CustomField("mode", WriteMode) { Width = 10 },
+        new UIntField("modeRaw", static (in EventRecord r) => OpenFlags.UsesMode(r.As<OpenEvent>().Flags) ? r.As<OpenEvent>().Mode : 0) { Visibility = FieldVisibility.JsonOnly },
+        new StringField("path", static (in EventRecord r) => Path(r)) { Width = 32 },
+        new StringField("fullPath", static (in EventRecord r) => FullPath(r)) { Width = 32, Description = "Absolute path (--full-path)" },
+    ];
+
+    public override IReadOnlyList<string> DefaultColumns(ParameterValues parameters) =>
+        parameters.GetBool("full-path")
+            ? ["pid", "tid", "comm", "fd", "err", "path", "fullPath"]
+            : ["pid", "tid", "comm", "fd", "err", "path"];
+
+    public override void Configure(BpfObject bpf, ParameterValues parameters)
+    {
+        var prefixes = parameters.GetStringList("prefixes");
+        if (prefixes.Count > MaxPrefixes)
+            throw new GadgetException($"--prefixes takes at most {MaxPrefixes} prefixes, got {prefixes.Count}");
+        foreach (var prefix in prefixes)
+        {
+            if (Encoding.UTF8.GetByteCount(prefix) > MaxPrefixLength)
+                throw new GadgetException($"--prefixes: \"{prefix}\" is longer than {MaxPrefixLength} bytes");
+        }
+        bpf.SetConstant("failed_only", parameters.GetBool("failed"));
+        bpf.SetConstant("with_full_path", parameters.GetBool("full-path"));
+        bpf.SetConstant("prefix_count", (uint)prefixes.Count);
+    }
+
+    public override void Populate(BpfObject bpf, ParameterValues parameters)
+    {
+        var map = bpf.Map("prefixes");
+        var prefixes = parameters.GetStringList("prefixes");
+        for (var i = 0u; i < prefixes.Count; i++)
+        {
+            // struct open_prefix { __u32 len; char bytes[256]; }
+            var value = new byte[map.ValueSize];
+            var length = Encoding.UTF8.GetBytes(prefixes[(int)i], value.AsSpan(4));
+            BitConverter.TryWriteBytes(value.AsSpan(0, 4), (uint)length);
+            map.Update(i, value);
+        }
+    }
+
+    private static void WriteErr(in EventRecord r, IFieldSink sink)
+    {
+        var error = r.As<OpenEvent>().Error;
+        if (sink is IColumnSink)
+            sink.Text(error == 0 ? "0" : Errno.Name(error));
+        else
+            sink.Int(error);
+    }
+
+    private static void WriteMode(in EventRecord r, IFieldSink sink)
+    {
+        ref readonly var e = ref r.As<OpenEvent>();
+        if (!OpenFlags.UsesMode(e.Flags))
+            return;
+        Span<byte> text = stackalloc byte[10];
+        OpenFlags.WriteMode(e.Mode, text);
+        sink.Utf8(text);
+    }
+
+    private static ReadOnlySpan<byte> Path(in EventRecord r) =>
+        Utf8Strings.CString(Utf8Strings.Take(r.Tail<OpenEvent>(), r.As<OpenEvent>().PathSize));
+
+    private static ReadOnlySpan<byte> FullPath(in EventRecord r)
+    {
+        ref readonly var e = ref r.As<OpenEvent>();
+        var tail = r.Tail<OpenEvent>();
+        var start = Math.Min((int)e.PathSize, tail.Length);
+        return Utf8Strings.CString(Utf8Strings.Take(tail[start..], e.FullPathSize));
+    }
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Text;
+using Gadget.Gadgets;
+using Gadget.Runtime;
+
+namespace Gadget.Output;
+
+/// <summary>Aligned text columns, one line per event, with a header line. Each value is
+/// formatted into a reusable cell, then cut or padded to its column's width; the last column
+/// is never cut. Control characters are shown as '?' so one event stays one line.</summary>
+public sealed class ColumnsFormatter : IEventSink, IColumnSink
+{
+    private static ReadOnlySpan<byte> Ellipsis => "…"u8;
+
+    private readonly IReadOnlyList<EventField> _columns;
+    private readonly OutputBuffer _output;
+    private readonly TextWriter _diagnostics;
+    private readonly bool _showHeader;
+    private byte[] _cell = new byte[4096];
+    private int _cellLength;
+    private EventField _field = null!;
+    private bool _firstItem;
+    private int _lineStart;
+
+    public ColumnsFormatter(IReadOnlyList<EventField> columns, OutputBuffer output, TextWriter diagnostics, bool showHeader = true)
+    {
+        _columns = columns;
+        _output = output;
+        _diagnostics = diagnostics;
+        _showHeader = showHeader;
+    }
+
+    public void Start()
+    {
+        if (!_showHeader)
+            return;
+        _lineStart = _output.Length;
+        for (var i = 0; i < _columns.Count; i++)
+        {
+            _field = _columns[i];
+            _cellLength = 0;
+            AppendSanitized(Encoding.UTF8.GetBytes(_field.Name.ToUpperInvariant()));
+            EmitCell(i == _columns.Count - 1, _field.Alignment);
+        }
+        _output.Write((byte)'\n');
+        _output.Flush();
+    }
+
+    public void Event(in EventRecord record)
+    {
+        _lineStart = _output.Length;
+        for (var i = 0; i < _columns.Count; i++)
+        {
+            _field = _columns[i];
+            _cellLength = 0;
+            _field.Write(record, this);
+            EmitCell(i == _columns.Count - 1, _field.Alignment);
+        }
+        _output.Write((byte)'\n');
+        _output.FlushIfLarge();
+    }
+
+    public void EndBatch() => _output.Flush();
+
+    public void Lost(ulong count)
+    {
+        _output.Flush();
+        _diagnostics.WriteLine($"WARNING: {count} events lost: the ring buffer was full (a larger --ring-size may help)");
+    }
+
+    public void End(RunSummary summary) => _output.Flush();
+
+    private void EmitCell(bool last, FieldAlignment alignment)
+    {
+        var cell = _cell.AsSpan(0, _cellLength);
+        var width = DisplayWidth(cell);
+        if (last)
+        {
+            if (alignment == FieldAlignment.Right)
+                Pad(_field.Width - width);
+            _output.Write(cell);
+            TrimTrailingSpaces();
+            return;
+        }
+        if (width > _field.Width)
+        {
+            _output.Write(Cut(cell, _field.Width - 1));
+            _output.Write(Ellipsis);
+        }
+        else if (alignment == FieldAlignment.Right)
+        {
+            Pad(_field.Width - width);
+            _output.Write(cell);
+        }
+        else
+        {
+            _output.Write(cell);
+            Pad(_field.Width - width);
+        }
+        _output.Write((byte)' ');
+    }
+
+    /// <summary>Drops the spaces that empty trailing columns left at the end of the line.</summary>
+    private void TrimTrailingSpaces() => _output.TrimEnd((byte)' ', _lineStart);
+
+    private void Pad(int count)
+    {
+        if (count <= 0)
+            return;
+        var span = _output.GetSpan(count);
+        span[..count].Fill((byte)' ');
+        _output.Advance(count);
+    }
+
+    /// <summary>Characters on screen: UTF-8 lead bytes, not continuation bytes.</summary>
+    private static int DisplayWidth(ReadOnlySpan<byte> utf8)
+    {
+        var count = 0;
+        foreach (var b in utf8)
+        {
+            if ((b & 0xC0) != 0x80)
+                count++;
+        }
+        return count;
+    }
+
+    /// <summary>The first <paramref name="chars"/> characters of <paramref name="utf8"/>.</summary>
+    private static ReadOnlySpan<byte> Cut(ReadOnlySpan<byte> utf8, int chars)
+    {
+        var seen = 0;
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            if ((utf8[i] & 0xC0) != 0x80)
+            {
+                if (seen == chars)
+                    return utf8[..i];
+                seen++;
+            }
+        }
+        return utf8;
+    }
+
+    private Span<byte> CellSpace(int size)
+    {
+        if (_cell.Length - _cellLength < size)
+            Array.Resize(ref _cell, Math.Max(_cell.Length * 2, _cellLength + size));
+        return _cell.AsSpan(_cellLength);
+    }
+
+    private void AppendSanitized(ReadOnlySpan<byte> utf8)
+    {
+        var space = CellSpace(utf8.Length);
+        utf8.CopyTo(space);
+        foreach (ref var b in space[..utf8.Length])
+        {
+            if (b < 0x20 || b == 0x7f)
+                b = (byte)'?';
+        }
+        _cellLength += utf8.Length;
+    }
+
+    private void AppendAscii(string text)
+    {
+        var space = CellSpace(Encoding.UTF8.GetMaxByteCount(text.Length));
+        var written = Encoding.UTF8.GetBytes(text, space);
+        _cellLength += written;
+    }
+
+    void IFieldSink.Int(long value)
+    {
+        value.TryFormat(CellSpace(20), out var written, default, CultureInfo.InvariantCulture);
+        _cellLength += written;
+    }
+
+    void IFieldSink.UInt(ulong value)
+    {
+        value.TryFormat(CellSpace(20), out var written, default, CultureInfo.InvariantCulture);
+        _cellLength += written;
+    }
+
+    void IFieldSink.Bool(bool value) => AppendSanitized(value ? "true"u8 : "false"u8);
+
+    void IFieldSink.Utf8(ReadOnlySpan<byte> value) => AppendSanitized(value);
+
+    void IFieldSink.Text(string value)
+    {
+        var start = _cellLength;
+        AppendAscii(value);
+        foreach (ref var b in _cell.AsSpan(start, _cellLength - start))
+        {
+            if (b < 0x20 || b == 0x7f)
+                b = (byte)'?';
+        }
+    }
+
+    void IFieldSink.Timestamp(long unixNanoseconds) => _cellLength += TimestampText.Format(unixNanoseconds, CellSpace(TimestampText.Length + 8));
+
+    void IFieldSink.BeginList() => _firstItem = true;
+
+    void IFieldSink.ListItem(ReadOnlySpan<byte> utf8)
+    {
+        if (!_firstItem)
+            AppendAscii(_field.ListSeparator);
+        _firstItem = false;
+        AppendSanitized(utf8);
+    }
+
+    void IFieldSink.EndList() { }
+
+    void IFieldSink.BeginMap() => _firstItem = true;
+
+    void IFieldSink.MapEntry(string key, string value)
+    {
+        if (!_firstItem)
+            AppendAscii(_field.ListSeparator);
+        _firstItem = false;
+        ((IFieldSink)this).Text(key);
+        AppendAscii("=");
+        ((IFieldSink)this).Text(value);
+    }
+
+    void IFieldSink.EndMap() { }
+}

@@ -1,0 +1,210 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using Gadget.Gadgets;
+using Gadget.Runtime;
+
+namespace Gadget.Output;
+
+/// <summary>One JSON object per line per event, with every field of the schema; dotted JSON
+/// paths become nested objects ("k8s": {"podName": ...}). Lost events become a record of
+/// type "warn" carrying "lostEvents".</summary>
+public sealed class JsonFormatter : IEventSink, IFieldSink
+{
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText LostName = JsonEncodedText.Encode("lostEvents");
+
+    private readonly OutputBuffer _output;
+    private readonly Utf8JsonWriter _writer;
+    private readonly JsonNode _root;
+    private JsonEncodedText _name;
+    private bool _omitEmpty;
+    private bool _containerStarted;
+
+    public JsonFormatter(EventSchema schema, OutputBuffer output)
+    {
+        _output = output;
+        _writer = new Utf8JsonWriter(output, new JsonWriterOptions
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            SkipValidation = true,
+        });
+        _root = JsonNode.Build(schema.Fields);
+    }
+
+    public void Start() { }
+
+    public void Event(in EventRecord record)
+    {
+        _writer.Reset(_output);
+        _writer.WriteStartObject();
+        WriteChildren(_root, record);
+        _writer.WriteEndObject();
+        _writer.Flush();
+        _output.Write((byte)'\n');
+        _output.FlushIfLarge();
+    }
+
+    public void EndBatch() => _output.Flush();
+
+    public void Lost(ulong count)
+    {
+        _writer.Reset(_output);
+        _writer.WriteStartObject();
+        _writer.WriteString(TypeName, "warn");
+        _writer.WriteString(MessageName, $"{count} events lost: the ring buffer was full");
+        _writer.WriteNumber(LostName, count);
+        _writer.WriteEndObject();
+        _writer.Flush();
+        _output.Write((byte)'\n');
+        _output.Flush();
+    }
+
+    public void End(RunSummary summary) => _output.Flush();
+
+    private void WriteChildren(JsonNode node, in EventRecord record)
+    {
+        foreach (var child in node.Children)
+        {
+            if (child.Field is { } field)
+            {
+                _name = child.Name;
+                _omitEmpty = field.OmitEmpty;
+                field.Write(record, this);
+            }
+            else
+            {
+                _writer.WriteStartObject(child.Name);
+                WriteChildren(child, record);
+                _writer.WriteEndObject();
+            }
+        }
+    }
+
+    void IFieldSink.Int(long value)
+    {
+        if (!_omitEmpty || value != 0)
+            _writer.WriteNumber(_name, value);
+    }
+
+    void IFieldSink.UInt(ulong value)
+    {
+        if (!_omitEmpty || value != 0)
+            _writer.WriteNumber(_name, value);
+    }
+
+    void IFieldSink.Bool(bool value)
+    {
+        if (!_omitEmpty || value)
+            _writer.WriteBoolean(_name, value);
+    }
+
+    void IFieldSink.Utf8(ReadOnlySpan<byte> value)
+    {
+        if (_omitEmpty && value.IsEmpty)
+            return;
+        _writer.WritePropertyName(_name);
+        WriteStringValue(value);
+    }
+
+    void IFieldSink.Text(string value)
+    {
+        if (!_omitEmpty || value.Length > 0)
+            _writer.WriteString(_name, value);
+    }
+
+    void IFieldSink.Timestamp(long unixNanoseconds) => _writer.WriteNumber(_name, unixNanoseconds);
+
+    void IFieldSink.BeginList() => _containerStarted = false;
+
+    void IFieldSink.ListItem(ReadOnlySpan<byte> utf8)
+    {
+        if (!_containerStarted)
+        {
+            _writer.WriteStartArray(_name);
+            _containerStarted = true;
+        }
+        WriteStringValue(utf8);
+    }
+
+    void IFieldSink.EndList()
+    {
+        if (_containerStarted)
+            _writer.WriteEndArray();
+        else if (!_omitEmpty)
+        {
+            _writer.WriteStartArray(_name);
+            _writer.WriteEndArray();
+        }
+    }
+
+    void IFieldSink.BeginMap() => _containerStarted = false;
+
+    void IFieldSink.MapEntry(string key, string value)
+    {
+        if (!_containerStarted)
+        {
+            _writer.WriteStartObject(_name);
+            _containerStarted = true;
+        }
+        _writer.WriteString(key, value);
+    }
+
+    void IFieldSink.EndMap()
+    {
+        if (_containerStarted)
+            _writer.WriteEndObject();
+    }
+
+    /// <summary>Kernel strings are bytes, not always valid UTF-8: replace what is invalid
+    /// instead of failing the event.</summary>
+    private void WriteStringValue(ReadOnlySpan<byte> utf8)
+    {
+        if (Utf8.IsValid(utf8))
+        {
+            _writer.WriteStringValue(utf8);
+            return;
+        }
+        _writer.WriteStringValue(Encoding.UTF8.GetString(utf8));
+    }
+
+    /// <summary>The JSON shape: leaves are fields, inner nodes are nested objects.</summary>
+    private sealed class JsonNode
+    {
+        private JsonNode(string name, EventField? field)
+        {
+            RawName = name;
+            Name = JsonEncodedText.Encode(name);
+            Field = field;
+        }
+
+        public string RawName { get; }
+        public JsonEncodedText Name { get; }
+        public EventField? Field { get; }
+        public List<JsonNode> Children { get; } = [];
+
+        public static JsonNode Build(IEnumerable<EventField> fields)
+        {
+            var root = new JsonNode("", null);
+            foreach (var field in fields)
+            {
+                var parts = field.JsonPath.Split('.');
+                var node = root;
+                foreach (var part in parts[..^1])
+                {
+                    var next = node.Children.FirstOrDefault(c => c.Field is null && c.RawName == part);
+                    if (next is null)
+                    {
+                        next = new JsonNode(part, null);
+                        node.Children.Add(next);
+                    }
+                    node = next;
+                }
+                node.Children.Add(new JsonNode(parts[^1], field));
+            }
+            return root;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Gadget.Gadgets;
+using Gadget.Gadgets.Trace.Exec;
+using Gadget.Gadgets.Trace.Open;
+
+namespace Gadget.Runtime;
+
+/// <summary>Every gadget the product offers; the CLI builds its command tree from this list.</summary>
+public static class GadgetCatalog
+{
+    public static IReadOnlyList<TraceGadget> TraceGadgets { get; } =
+    [
+        new ExecGadget(),
+        new OpenGadget(),
+    ];
+
+    /// <summary>One-line help of each category, as the reference words it.</summary>
+    public static IReadOnlyDictionary<string, string> Categories { get; } = new Dictionary<string, string>
+    {
+        ["trace"] = "Trace and print system events",
+    };
+
+    public static TraceGadget? Find(string category, string name) =>
+        TraceGadgets.FirstOrDefault(g => g.Category == category && (g.Name == name || g.Aliases.Contains(name)));
+}

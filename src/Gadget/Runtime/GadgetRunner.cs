@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Numerics;
+using Gadget.Bpf;
+using Gadget.Gadgets;
+
+namespace Gadget.Runtime;
+
+/// <summary>Runs a trace gadget: checks the system, loads and attaches its programs, pumps the
+/// ring buffer into a sink until cancelled, and frees every kernel object it made.</summary>
+public static class GadgetRunner
+{
+    private static readonly TimeSpan LostCheckInterval = TimeSpan.FromSeconds(1);
+
+    public static RunSummary Run(TraceGadget gadget, RunOptions options, IEventSink sink, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        Preflight.Check();
+        if (!BitOperations.IsPow2(options.RingBufferBytes) || options.RingBufferBytes < 4096)
+            throw new GadgetException($"invalid ring buffer size {options.RingBufferBytes}: it must be a power of two of at least 4096 bytes");
+
+        using var bpf = gadget.OpenObject();
+        var ring = bpf.Map("events");
+        ring.MaxEntries = options.RingBufferBytes;
+        // Wake the reader when a quarter of the ring is full; the periodic poll handles the rest.
+        bpf.SetConstant("gadget_wakeup_bytes", (ulong)options.RingBufferBytes / 4);
+        bpf.SetConstant("gadget_filter_by_mntns", options.MountNamespaceFilter is not null);
+        gadget.Configure(bpf, options.Parameters);
+        Load(gadget, bpf, options);
+
+        using var filterSync = options.MountNamespaceFilter is { } filter ? SyncFilter(bpf.Map("mntns_filter"), filter) : null;
+        gadget.Populate(bpf, options.Parameters);
+
+        var links = new List<BpfLink>();
+        try
+        {
+            foreach (var link in gadget.Attach(bpf, options.Parameters))
+                links.Add(link);
+            var pump = new RecordPump(gadget, options, sink);
+            using var reader = new RingBuffer(ring, pump);
+            var attachTime = clock.Elapsed;
+            options.Verbose?.WriteLine($"ig: {gadget.Category} {gadget.Name} attached in {attachTime.TotalMilliseconds:F0} ms ({links.Count} programs)");
+            sink.Start();
+            options.Attached?.Invoke();
+
+            var lost = bpf.Map("lost_events");
+            ulong lostReported = 0;
+            var lastLostCheck = Stopwatch.StartNew();
+            var pollMs = (int)Math.Max(1, options.BatchLatency.TotalMilliseconds);
+            var outputClosed = false;
+            try
+            {
+                while (!cancellation.IsCancellationRequested)
+                {
+                    reader.Poll(pollMs);
+                    reader.Consume();
+                    sink.EndBatch();
+                    if (lastLostCheck.Elapsed >= LostCheckInterval)
+                    {
+                        lostReported = ReportLost(lost, lostReported, sink);
+                        lastLostCheck.Restart();
+                    }
+                }
+                // Detach first so the final drain sees everything that was produced, and nothing after.
+                DisposeAll(links);
+                reader.Consume();
+                sink.EndBatch();
+                lostReported = ReportLost(lost, lostReported, sink);
+            }
+            catch (IOException)
+            {
+                // The reader of our output went away (e.g. `| head`): a normal end.
+                outputClosed = true;
+            }
+            var summary = new RunSummary(pump.Delivered, lostReported, attachTime) { Malformed = pump.Malformed };
+            if (!outputClosed)
+                sink.End(summary);
+            return summary;
+        }
+        finally
+        {
+            DisposeAll(links);
+        }
+    }
+
+    private static void Load(TraceGadget gadget, BpfObject bpf, RunOptions options)
+    {
+        try
+        {
+            bpf.Load();
+        }
+        catch (LibbpfException e)
+        {
+            if (options.Verbose is { } verbose && e.LibbpfLog is { } log)
+                verbose.WriteLine(log);
+            throw new GadgetException($"loading the BPF programs of {gadget.Category} {gadget.Name} failed: {e.Message}" +
+                (options.Verbose is null ? " (--verbose shows the verifier log)" : ""), e);
+        }
+    }
+
+    private static IDisposable SyncFilter(BpfMap map, IMountNamespaceFilter filter)
+    {
+        var subscription = filter.Subscribe((mntns, allowed) =>
+        {
+            if (allowed)
+                map.Update(mntns, 1u);
+            else
+                map.Delete(mntns);
+        });
+        foreach (var mntns in filter.Current)
+            map.Update(mntns, 1u);
+        return subscription;
+    }
+
+    private static ulong ReportLost(BpfMap lost, ulong reported, IEventSink sink)
+    {
+        var total = lost.SumPerCpu(0u);
+        if (total > reported)
+            sink.Lost(total - reported);
+        return Math.Max(total, reported);
+    }
+
+    private static void DisposeAll(List<BpfLink> links)
+    {
+        foreach (var link in links)
+            link.Dispose();
+        links.Clear();
+    }
+}

@@ -1,0 +1,40 @@
+using Gadget.Containers;
+using Gadget.Gadgets;
+
+namespace Gadget.Runtime;
+
+/// <summary>How to run a gadget: its parameters and the transport and filtering settings.</summary>
+public sealed class RunOptions
+{
+    public const uint DefaultRingBufferBytes = 8 * 1024 * 1024;
+
+    public ParameterValues Parameters { get; init; } = ParameterValues.Empty;
+
+    /// <summary>Size of the BPF ring buffer: a power of two, at least one page.</summary>
+    public uint RingBufferBytes { get; init; } = DefaultRingBufferBytes;
+
+    /// <summary>Longest wait before queued events reach the sink at low rates.</summary>
+    public TimeSpan BatchLatency { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Attributes events to containers; null leaves them unattributed.</summary>
+    public IContainerResolver? Containers { get; init; }
+
+    /// <summary>When set, only these mount namespaces produce events (filtered in the kernel).</summary>
+    public IMountNamespaceFilter? MountNamespaceFilter { get; init; }
+
+    /// <summary>Called once the programs are attached and events can arrive.</summary>
+    public Action? Attached { get; init; }
+
+    /// <summary>Details for --verbose (libbpf's log, timings); null for none.</summary>
+    public TextWriter? Verbose { get; init; }
+}
+
+/// <summary>The mount namespaces a run should see, and their changes while it runs.</summary>
+public interface IMountNamespaceFilter
+{
+    /// <summary>The namespaces to allow now; called once after load.</summary>
+    IReadOnlyCollection<ulong> Current { get; }
+
+    /// <summary>Subscribes to additions (true) and removals (false); dispose to stop.</summary>
+    IDisposable Subscribe(Action<ulong, bool> changed);
+}
