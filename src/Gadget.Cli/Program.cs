@@ -19,7 +19,7 @@ namespace Gadget.Cli
             var verbose = result.GetValue(CommonOptions.Verbose);
             if (result.Errors.Count > 0)
             {
-                console.Error.WriteLine($"Error: {result.Errors[0].Message} (see '{CommandPath(result)} --help')");
+                console.Error.WriteLine($"Error: {OneLine(result.Errors[0].Message)} (see '{CommandPath(result)} --help')");
                 return ExitCodes.Usage;
             }
             if (verbose)
@@ -43,6 +43,10 @@ namespace Gadget.Cli
                 return ExitCodes.Failure;
             }
         }
+
+        /// <summary>Some parser messages span lines (lists of allowed values); errors are one line.</summary>
+        private static string OneLine(string message) =>
+            string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
         private static string CommandPath(ParseResult result)
         {

@@ -1,0 +1,58 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text;
+using Gadget.Gadgets;
+using Gadget.Gadgets.Trace.Exec;
+using Gadget.Gadgets.Trace.Open;
+
+namespace Gadget.Tests.Bpf;
+
+/// <summary>The C# event structs must match the C structs byte for byte: compared with the
+/// BTF of the compiled BPF objects (opening an object needs no privilege).</summary>
+public class EventLayoutTests
+{
+    public static TheoryData<TraceGadget, string, Type> Events => new()
+    {
+        { new ExecGadget(), "exec_event", typeof(ExecEvent) },
+        { new OpenGadget(), "open_event", typeof(OpenEvent) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void Event_structs_mirror_their_btf(TraceGadget gadget, string cName, Type csharpType)
+    {
+        using var bpf = gadget.OpenObject();
+        AssertMirrors(bpf.Btf, cName, csharpType);
+        AssertMirrors(bpf.Btf, "gadget_event_header", typeof(EventHeader));
+    }
+
+    private static void AssertMirrors(Gadget.Bpf.Btf btf, string cName, Type type)
+    {
+        var members = btf.GetStructMembers(cName);
+        Assert.True(members is not null, $"struct {cName} is not in the BTF");
+        foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = SnakeCase(field.Name);
+            var member = members!.SingleOrDefault(m => m.Name == name);
+            Assert.True(member.Name is not null, $"{type.Name}.{field.Name} has no member {name} in struct {cName}");
+            Assert.Equal(member.Offset, (int)Marshal.OffsetOf(type, field.Name));
+            Assert.Equal(member.Size, Marshal.SizeOf(field.FieldType));
+        }
+        // The C# struct ends where the variable part begins (or where the C struct ends).
+        var data = members!.SingleOrDefault(m => m.Name == "data");
+        var expectedSize = data.Name is not null ? data.Offset : btf.GetStructSize(cName);
+        Assert.Equal(expectedSize, Marshal.SizeOf(type));
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && builder.Length > 0)
+                builder.Append('_');
+            builder.Append(char.ToLowerInvariant(c));
+        }
+        return builder.ToString();
+    }
+}
