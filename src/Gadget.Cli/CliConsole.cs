@@ -6,6 +6,9 @@ public interface ICliConsole
 {
     Stream Out { get; }
     TextWriter Error { get; }
+
+    /// <summary>True once nothing reads standard output any more (a closed pipe).</summary>
+    bool OutputClosed() => false;
 }
 
 /// <summary>The process's real standard output and error.</summary>
@@ -13,4 +16,6 @@ public sealed class SystemConsole : ICliConsole
 {
     public Stream Out { get; } = Console.OpenStandardOutput();
     public TextWriter Error => Console.Error;
+
+    public bool OutputClosed() => Gadget.Bpf.FileDescriptors.IsPeerClosed(1);
 }

@@ -31,6 +31,7 @@ public static class TraceHandler
             Parameters = args.Parameters,
             RingBufferBytes = args.RingBufferBytes,
             Verbose = args.Verbose ? console.Error : null,
+            OutputClosed = console.OutputClosed,
         };
         var summary = GadgetRunner.Run(args.Gadget, options, sink, stop.Token);
         if (args.Verbose)

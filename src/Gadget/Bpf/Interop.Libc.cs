@@ -36,6 +36,20 @@ internal static unsafe partial class Interop
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial int close(int fd);
 
+        internal const short POLLERR = 0x008;
+        internal const short POLLHUP = 0x010;
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct pollfd
+        {
+            public int fd;
+            public short events;
+            public short revents;
+        }
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial int poll(pollfd* fds, nuint nfds, int timeout);
+
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial nint read(int fd, byte* buf, nuint count);
     }

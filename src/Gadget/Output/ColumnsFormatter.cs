@@ -68,7 +68,12 @@ public sealed class ColumnsFormatter : IEventSink, IColumnSink
         _diagnostics.WriteLine($"WARNING: {count} events lost: the ring buffer was full (a larger --ring-size may help)");
     }
 
-    public void End(RunSummary summary) => _output.Flush();
+    public void End(RunSummary summary)
+    {
+        _output.Flush();
+        if (summary.Lost > 0)
+            _diagnostics.WriteLine($"WARNING: {summary.Lost} of {summary.Events + summary.Lost} events were lost in this run");
+    }
 
     private void EmitCell(bool last, FieldAlignment alignment)
     {

@@ -51,6 +51,8 @@ public static class GadgetRunner
             {
                 while (!cancellation.IsCancellationRequested)
                 {
+                    if (options.OutputClosed?.Invoke() == true)
+                        throw new IOException("the output was closed");
                     reader.Poll(pollMs);
                     reader.Consume();
                     sink.EndBatch();

@@ -25,6 +25,9 @@ public sealed class RunOptions
     /// <summary>Called once the programs are attached and events can arrive.</summary>
     public Action? Attached { get; init; }
 
+    /// <summary>Polled between batches: true ends the run (e.g. the reader of stdout is gone).</summary>
+    public Func<bool>? OutputClosed { get; init; }
+
     /// <summary>Details for --verbose (libbpf's log, timings); null for none.</summary>
     public TextWriter? Verbose { get; init; }
 }

@@ -1,0 +1,20 @@
+namespace Gadget.IntegrationTests.Infrastructure;
+
+/// <summary>Small C programs the tests need to drive exact system calls, compiled once per run.</summary>
+internal static class Helpers
+{
+    private static readonly Lazy<string> OpenerPath = new(() => Compile("opener"));
+
+    /// <summary>Path of the opener helper (see Helpers/opener.c).</summary>
+    public static string Opener => OpenerPath.Value;
+
+    private static string Compile(string name)
+    {
+        var source = Path.Combine(Paths.RepoRoot, "tests", "Gadget.IntegrationTests", "Helpers", name + ".c");
+        var dir = Path.Combine(Path.GetTempPath(), "igt-helpers");
+        Directory.CreateDirectory(dir);
+        var output = Path.Combine(dir, name);
+        Shell.Run("gcc", "-O2", "-o", output, source);
+        return output;
+    }
+}
