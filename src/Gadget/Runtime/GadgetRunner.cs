@@ -38,7 +38,11 @@ public static class GadgetRunner
             var pump = new RecordPump(gadget, options, sink);
             using var reader = new RingBuffer(ring, pump);
             var attachTime = clock.Elapsed;
-            options.Verbose?.WriteLine($"ig: {gadget.Category} {gadget.Name} attached in {attachTime.TotalMilliseconds:F0} ms ({links.Count} programs)");
+            if (options.Verbose is { } verbose)
+            {
+                var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
+                verbose.WriteLine($"ig: {gadget.Category} {gadget.Name} attached {sinceStart.TotalMilliseconds:F0} ms after start ({attachTime.TotalMilliseconds:F0} ms to load and attach {links.Count} programs)");
+            }
             sink.Start();
             options.Attached?.Invoke();
 
