@@ -41,7 +41,7 @@ public sealed class IgBinaryTests : IDisposable
         Requires.Root();
         using var ig = IgProcess.Start("trace", "open", "-o", "json");
         ig.WaitForLine(_ => true, "at all", TimeSpan.FromSeconds(15));
-        Assert.NotEmpty(KernelObjects.Leftovers());
+        Assert.NotEmpty(KernelObjects.HeldBy(ig.Pid));
 
         ig.Signal("KILL");
         ig.WaitForExit();

@@ -16,27 +16,89 @@ internal static class KernelObjects
         .Select(name => name.Length > 15 ? name[..15] : name) // the kernel keeps BPF_OBJ_NAME_LEN - 1 characters
         .ToHashSet();
 
-    /// <summary>Our programs and maps (maps are named "ig_&lt;gadget&gt;..." or after the program's maps) still loaded.</summary>
+    /// <summary>Our programs and maps (internal maps are named "ig_&lt;gadget&gt;.rodata" etc.) that
+    /// are leaked: held by no process at all, or still held by this test process. Objects
+    /// that another live process holds (another test run on this machine) are not ours to judge.</summary>
     public static List<string> Leftovers()
     {
+        var (progHolders, mapHolders) = Holders();
         var leftovers = new List<string>();
         using (var programs = JsonDocument.Parse(Shell.Run("bpftool", "-j", "prog", "show")))
         {
             foreach (var p in programs.RootElement.EnumerateArray())
             {
-                if (p.TryGetProperty("name", out var name) && OurPrograms.Contains(name.GetString()!))
-                    leftovers.Add($"program {name.GetString()} (id {p.GetProperty("id").GetInt32()})");
+                var id = p.GetProperty("id").GetInt32();
+                if (p.TryGetProperty("name", out var name) && OurPrograms.Contains(name.GetString()!) && IsLeaked(progHolders, id))
+                    leftovers.Add($"program {name.GetString()} (id {id})");
             }
         }
         using (var maps = JsonDocument.Parse(Shell.Run("bpftool", "-j", "map", "show")))
         {
             foreach (var m in maps.RootElement.EnumerateArray())
             {
-                if (m.TryGetProperty("name", out var name) && name.GetString()!.StartsWith("ig_", StringComparison.Ordinal))
-                    leftovers.Add($"map {name.GetString()} (id {m.GetProperty("id").GetInt32()})");
+                var id = m.GetProperty("id").GetInt32();
+                if (m.TryGetProperty("name", out var name) && name.GetString()!.StartsWith("ig_", StringComparison.Ordinal) && IsLeaked(mapHolders, id))
+                    leftovers.Add($"map {name.GetString()} (id {id})");
             }
         }
         return leftovers;
+    }
+
+    /// <summary>Program ids that process <paramref name="pid"/> holds.</summary>
+    public static List<int> HeldBy(int pid) =>
+        Holders().Programs.Where(h => h.Value.Contains(pid)).Select(h => h.Key).ToList();
+
+    private static bool IsLeaked(Dictionary<int, HashSet<int>> holders, int id) =>
+        !holders.TryGetValue(id, out var pids) || pids.Contains(Environment.ProcessId);
+
+    /// <summary>Which processes hold which program and map ids, from /proc/*/fdinfo
+    /// (a link's fdinfo names its program too).</summary>
+    private static (Dictionary<int, HashSet<int>> Programs, Dictionary<int, HashSet<int>> Maps) Holders()
+    {
+        var programs = new Dictionary<int, HashSet<int>>();
+        var maps = new Dictionary<int, HashSet<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            IEnumerable<string> infos;
+            try
+            {
+                infos = Directory.EnumerateFiles(Path.Combine(dir, "fdinfo")).ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            foreach (var info in infos)
+            {
+                string text;
+                try
+                {
+                    text = File.ReadAllText(info);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    continue;
+                }
+                foreach (var line in text.Split('\n'))
+                {
+                    if (line.StartsWith("prog_id:", StringComparison.Ordinal))
+                        Add(programs, line, pid);
+                    else if (line.StartsWith("map_id:", StringComparison.Ordinal))
+                        Add(maps, line, pid);
+                }
+            }
+        }
+        return (programs, maps);
+
+        static void Add(Dictionary<int, HashSet<int>> into, string line, int pid)
+        {
+            var id = int.Parse(line[(line.IndexOf(':') + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            if (!into.TryGetValue(id, out var pids))
+                into[id] = pids = [];
+            pids.Add(pid);
+        }
     }
 
     /// <summary>Waits (the kernel frees objects asynchronously) until nothing of ours is loaded.</summary>
