@@ -32,6 +32,64 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    public static Option<string> ContainerName { get; } = new("--containername", "-c")
+    {
+        Description = "Show only data from containers with that name",
+        HelpName = "name",
+    };
+
+    public static Option<string> PodName { get; } = new("--podname", "-p")
+    {
+        Description = "Show only data from pods with that name",
+        HelpName = "name",
+    };
+
+    public static Option<string> Namespace { get; } = new("--namespace", "-n")
+    {
+        Description = "Show only data from pods in that Kubernetes namespace",
+        HelpName = "namespace",
+    };
+
+    public static Option<bool> AllNamespaces { get; } = new("--all-namespaces", "-A")
+    {
+        Description = "Show data from pods in all namespaces (the default for ig)",
+    };
+
+    public static Option<string> Selector { get; } = new("--selector", "-l")
+    {
+        Description = "Labels selector to filter on, only '=' is supported (e.g. -l key1=value1,key2=value2)",
+        HelpName = "labels",
+    };
+
+    public static Option<string> Runtimes { get; } = new("--runtimes", "-r")
+    {
+        Description = "Comma-separated list of container runtimes to use: docker, containerd (default: all)",
+        HelpName = "runtimes",
+    };
+
+    public static Option<bool> Host { get; } = new("--host")
+    {
+        Description = "Show data from both the host and containers",
+    };
+
+    public static Option<string> DockerSocket { get; } = new("--docker-socketpath")
+    {
+        Description = "Docker Engine API Unix socket path",
+        DefaultValueFactory = _ => new Gadget.Containers.DiscoveryOptions().DockerSocket,
+        HelpName = "path",
+    };
+
+    public static Option<string> ContainerdSocket { get; } = new("--containerd-socketpath")
+    {
+        Description = "containerd CRI Unix socket path",
+        DefaultValueFactory = _ => new Gadget.Containers.DiscoveryOptions().ContainerdSocket,
+        HelpName = "path",
+    };
+
+    /// <summary>The options that choose containers, shared by gadgets and list-containers.</summary>
+    public static IEnumerable<Option> ForContainers() =>
+        [ContainerName, PodName, Namespace, AllNamespaces, Selector, Runtimes, Host, DockerSocket, ContainerdSocket];
+
     /// <summary>The options a gadget command gets besides its own parameters.</summary>
-    public static IEnumerable<Option> ForGadgets() => [Output, Timeout, RingSize];
+    public static IEnumerable<Option> ForGadgets() => [.. ForContainers(), Output, Timeout, RingSize];
 }

@@ -35,7 +35,8 @@ internal static class GadgetCommand
                 OutputFormat.Parse(result.GetValue(CommonOptions.Output)!),
                 ParseTimeout(result.GetValue(CommonOptions.Timeout)),
                 ParseSize(result.GetValue(CommonOptions.RingSize)!),
-                result.GetValue(CommonOptions.Verbose));
+                result.GetValue(CommonOptions.Verbose),
+                ContainerArgs.From(result));
             return TraceHandler.Run(args, console);
         });
         return command;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gadget.Cli.Commands;
 using Gadget.Gadgets;
 using Gadget.Output;
 using Gadget.Runtime;
@@ -12,7 +13,8 @@ public sealed record TraceArgs(
     OutputFormat Output,
     TimeSpan? Timeout,
     uint RingBufferBytes,
-    bool Verbose);
+    bool Verbose,
+    ContainerArgs Containers);
 
 /// <summary>Runs a trace gadget on this host until Ctrl-C, SIGTERM or the timeout.</summary>
 public static class TraceHandler
@@ -25,13 +27,21 @@ public static class TraceHandler
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-        var sink = args.Output.CreateSink(args.Gadget.Schema, args.Gadget.DefaultColumns(args.Parameters), console.Out, console.Error);
+        var verbose = args.Verbose ? console.Error : null;
+        // Checked before discovery, which needs root too (fanotify, /proc of other users).
+        Preflight.Check();
+        using var scope = ContainerScope.Start(args.Containers.Selector, args.Containers.Discovery, console.Error, verbose);
+        var columns = scope.PlacementColumns.Concat(args.Gadget.DefaultColumns(args.Parameters)).ToList();
+        var sink = args.Output.CreateSink(args.Gadget.Schema, columns, console.Out, console.Error);
         var options = new RunOptions
         {
             Parameters = args.Parameters,
             RingBufferBytes = args.RingBufferBytes,
-            Verbose = args.Verbose ? console.Error : null,
+            Verbose = verbose,
             OutputClosed = console.OutputClosed,
+            Containers = scope.Containers,
+            MountNamespaceFilter = scope.KernelFilter,
+            ExtraFilter = scope.UserSpaceFilter,
         };
         var summary = GadgetRunner.Run(args.Gadget, options, sink, stop.Token);
         if (args.Verbose)

@@ -36,6 +36,43 @@ internal static unsafe partial class Interop
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial int close(int fd);
 
+        internal const uint FAN_CLOEXEC = 0x1;
+        internal const uint FAN_CLASS_CONTENT = 0x4;
+        internal const uint FAN_MARK_ADD = 0x1;
+        internal const ulong FAN_OPEN_EXEC_PERM = 0x40000;
+        internal const uint FAN_ALLOW = 0x1;
+        internal const int O_RDONLY = 0, O_LARGEFILE = 0x8000, O_CLOEXEC = 0x80000;
+        internal const int AT_FDCWD = -100;
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct fanotify_event_metadata
+        {
+            public uint event_len;
+            public byte vers;
+            public byte reserved;
+            public ushort metadata_len;
+            public ulong mask;
+            public int fd;
+            public int pid;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct fanotify_response
+        {
+            public int fd;
+            public uint response;
+        }
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial int fanotify_init(uint flags, uint event_f_flags);
+
+        [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int fanotify_mark(int fanotify_fd, uint flags, ulong mask, int dirfd, string pathname);
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial nint write(int fd, void* buf, nuint count);
+
+        internal const short POLLIN = 0x001;
         internal const short POLLERR = 0x008;
         internal const short POLLHUP = 0x010;
 

@@ -15,17 +15,26 @@ public static class CommonFields
     public static EventField MountNamespace { get; } = new UIntField("mntns", static (in EventRecord r) => r.Header.MntnsId)
     { JsonPath = "mountnsid", Width = 12, Description = "Mount namespace id of the process" };
 
-    public static EventField RuntimeName { get; } = Container("runtime.runtimeName", 10, c => c.RuntimeUtf8);
-    public static EventField ContainerId { get; } = Container("runtime.containerId", 13, c => c.IdUtf8);
-    public static EventField ContainerName { get; } = Container("runtime.containerName", 20, c => c.NameUtf8);
-    public static EventField ContainerImageName { get; } = Container("runtime.containerImageName", 30, c => c.ImageNameUtf8);
-    public static EventField ContainerImageDigest { get; } = Container("runtime.containerImageDigest", 30, c => c.ImageDigestUtf8);
+    public static EventField RuntimeName { get; } = ContainerText("runtime.runtimeName", 10, c => c.RuntimeUtf8);
+    public static EventField ContainerId { get; } = ContainerText("runtime.containerId", 13, c => c.IdUtf8);
+    public static EventField ContainerName { get; } = ContainerText("runtime.containerName", 20, c => c.NameUtf8);
+    public static EventField ContainerImageName { get; } = ContainerText("runtime.containerImageName", 30, c => c.ImageNameUtf8);
+    public static EventField ContainerImageDigest { get; } = ContainerText("runtime.containerImageDigest", 30, c => c.ImageDigestUtf8);
+
+    /// <summary>The container's name as its owner knows it: the Kubernetes container name in a
+    /// pod, the runtime's name otherwise. Columns only; JSON has both.</summary>
+    public static EventField Container { get; } = new CustomField("container", static (in EventRecord r, IFieldSink s) =>
+    {
+        if (r.Container is { } c)
+            s.Utf8(c.IsPod ? c.K8sContainerNameUtf8 : c.NameUtf8);
+    })
+    { Width = 20, Visibility = FieldVisibility.ColumnsOnly };
 
     public static EventField K8sNode { get; } = new CustomField("k8s.node", static (in EventRecord r, IFieldSink s) => s.Text(NodeName.Current))
     { Width = 20 };
-    public static EventField K8sNamespace { get; } = Container("k8s.namespace", 20, c => c.NamespaceUtf8);
-    public static EventField K8sPodName { get; } = Container("k8s.podName", 30, c => c.PodNameUtf8);
-    public static EventField K8sContainerName { get; } = Container("k8s.containerName", 20, c => c.K8sContainerNameUtf8);
+    public static EventField K8sNamespace { get; } = ContainerText("k8s.namespace", 20, c => c.NamespaceUtf8, "NAMESPACE");
+    public static EventField K8sPodName { get; } = ContainerText("k8s.podName", 30, c => c.PodNameUtf8, "POD");
+    public static EventField K8sContainerName { get; } = ContainerText("k8s.containerName", 20, c => c.K8sContainerNameUtf8);
 
     public static EventField K8sPodLabels { get; } = new CustomField("k8s.podLabels", static (in EventRecord r, IFieldSink s) =>
     {
@@ -43,14 +52,19 @@ public static class CommonFields
     [
         RuntimeName, ContainerId, ContainerName, ContainerImageName, ContainerImageDigest,
         K8sNode, K8sNamespace, K8sPodName, K8sContainerName, K8sPodLabels,
-        Timestamp, Type, MountNamespace,
+        Timestamp, Type, MountNamespace, Container,
     ];
 
-    private static EventField Container(string name, int width, Func<Containers.ContainerInfo, byte[]> value) =>
+    /// <summary>The default columns that say where an event came from: the container, and the
+    /// namespace and pod when pods are involved.</summary>
+    public static IReadOnlyList<string> PlacementColumns(bool pods) =>
+        pods ? ["k8s.namespace", "k8s.podName", "container"] : ["container"];
+
+    private static EventField ContainerText(string name, int width, Func<Containers.ContainerInfo, byte[]> value, string? header = null) =>
         new CustomField(name, (in EventRecord r, IFieldSink s) =>
         {
             if (r.Container is { } container)
                 s.Utf8(value(container));
         })
-        { Width = width };
+        { Width = width, Header = header ?? name.ToUpperInvariant() };
 }

@@ -20,6 +20,9 @@ public enum FieldVisibility
 
     /// <summary>Only in JSON (e.g. "type", raw flags).</summary>
     JsonOnly,
+
+    /// <summary>Only among the columns (a combination of JSON fields).</summary>
+    ColumnsOnly,
 }
 
 /// <summary>One field of a gadget's events: its column (name, width, alignment), its JSON
@@ -34,6 +37,15 @@ public abstract class EventField
 
     /// <summary>The column name, as used in -o columns=...; shown upper-cased as the header.</summary>
     public string Name { get; }
+
+    /// <summary>The column header; the upper-cased name unless set.</summary>
+    public string Header
+    {
+        get => _header ?? Name.ToUpperInvariant();
+        init => _header = value;
+    }
+
+    private readonly string? _header;
 
     /// <summary>The JSON property; dots nest objects ("k8s.podName").</summary>
     public string JsonPath { get; init; }

@@ -17,13 +17,16 @@ public sealed class EventSchema
 
     public IReadOnlyList<EventField> Fields { get; }
 
+    /// <summary>The fields that JSON output carries.</summary>
+    public IEnumerable<EventField> JsonFields => Fields.Where(f => f.Visibility != FieldVisibility.ColumnsOnly);
+
     public bool TryGet(string name, out EventField field) => _byName.TryGetValue(name, out field!);
 
     /// <summary>The fields for column names, or a <see cref="GadgetException"/> naming the unknown one.</summary>
     public IReadOnlyList<EventField> Select(IEnumerable<string> names) =>
-        names.Select(name => TryGet(name, out var field) && field.Visibility == FieldVisibility.Everywhere
+        names.Select(name => TryGet(name, out var field) && field.Visibility != FieldVisibility.JsonOnly
             ? field
             : throw new GadgetException(
-                $"unknown column \"{name}\"; available: {string.Join(", ", Fields.Where(f => f.Visibility == FieldVisibility.Everywhere).Select(f => f.Name))}"))
+                $"unknown column \"{name}\"; available: {string.Join(", ", Fields.Where(f => f.Visibility != FieldVisibility.JsonOnly).Select(f => f.Name))}"))
         .ToArray();
 }

@@ -39,7 +39,7 @@ public sealed class ColumnsFormatter : IEventSink, IColumnSink
         {
             _field = _columns[i];
             _cellLength = 0;
-            AppendSanitized(Encoding.UTF8.GetBytes(_field.Name.ToUpperInvariant()));
+            AppendSanitized(Encoding.UTF8.GetBytes(_field.Header));
             EmitCell(i == _columns.Count - 1, _field.Alignment);
         }
         _output.Write((byte)'\n');

@@ -31,7 +31,7 @@ public sealed class JsonFormatter : IEventSink, IFieldSink
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             SkipValidation = true,
         });
-        _root = JsonNode.Build(schema.Fields);
+        _root = JsonNode.Build(schema.JsonFields);
     }
 
     public void Start() { }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using Gadget.Bpf;
+using Gadget.Containers;
 using Gadget.Gadgets;
 
 namespace Gadget.Runtime;

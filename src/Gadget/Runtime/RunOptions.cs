@@ -22,6 +22,9 @@ public sealed class RunOptions
     /// <summary>When set, only these mount namespaces produce events (filtered in the kernel).</summary>
     public IMountNamespaceFilter? MountNamespaceFilter { get; init; }
 
+    /// <summary>A filter applied in user space after the gadget's own (e.g. --host with -c).</summary>
+    public IEventFilter? ExtraFilter { get; init; }
+
     /// <summary>Called once the programs are attached and events can arrive.</summary>
     public Action? Attached { get; init; }
 
@@ -30,14 +33,4 @@ public sealed class RunOptions
 
     /// <summary>Details for --verbose (libbpf's log, timings); null for none.</summary>
     public TextWriter? Verbose { get; init; }
-}
-
-/// <summary>The mount namespaces a run should see, and their changes while it runs.</summary>
-public interface IMountNamespaceFilter
-{
-    /// <summary>The namespaces to allow now; called once after load.</summary>
-    IReadOnlyCollection<ulong> Current { get; }
-
-    /// <summary>Subscribes to additions (true) and removals (false); dispose to stop.</summary>
-    IDisposable Subscribe(Action<ulong, bool> changed);
 }

@@ -1,0 +1,153 @@
+using Gadget.Containers.Runtimes;
+using Gadget.Containers.Runtimes.Docker;
+using Gadget.Containers.Runtimes.Runc;
+
+namespace Gadget.Containers;
+
+/// <summary>Fills a <see cref="ContainerCollection"/> and keeps it current: the runc watcher
+/// first (so nothing starting meanwhile is missed), then a listing of every runtime, a /proc
+/// scan for the rest, the runtimes' event streams, and a periodic sweep that removes
+/// containers whose process is gone. A runtime that cannot be reached is skipped with one
+/// warning; the others still work.</summary>
+public sealed class ContainerDiscovery : IDisposable
+{
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WatchRetry = TimeSpan.FromSeconds(2);
+
+    private readonly List<IContainerRuntime> _runtimes = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _tasks = [];
+    private readonly TextWriter _warnings;
+    private readonly TextWriter? _verbose;
+    private RuncWatcher? _runc;
+    private Timer? _sweep;
+
+    private ContainerDiscovery(TextWriter warnings, TextWriter? verbose)
+    {
+        _warnings = warnings;
+        _verbose = verbose;
+    }
+
+    public ContainerCollection Collection { get; } = new();
+
+    public static ContainerDiscovery Start(DiscoveryOptions options, TextWriter warnings, TextWriter? verbose = null)
+    {
+        var discovery = new ContainerDiscovery(warnings, verbose);
+        discovery.Initialize(options);
+        return discovery;
+    }
+
+    private void Initialize(DiscoveryOptions options)
+    {
+        foreach (var runtime in RuntimeFactory.Create(options))
+            _runtimes.Add(runtime);
+        if (options.WatchRunc)
+            _runc = RuncWatcher.TryStart(Collection, EnrichEarlyAsync, _verbose);
+
+        var available = new List<IContainerRuntime>();
+        foreach (var runtime in _runtimes)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(options.ListTimeout);
+                foreach (var container in runtime.ListAsync(timeout.Token).GetAwaiter().GetResult())
+                    Collection.AddOrUpdate(container);
+                available.Add(runtime);
+            }
+            catch (Exception e) when (e is RuntimeUnavailableException or OperationCanceledException or HttpRequestException or Grpc.Core.RpcException)
+            {
+                _warnings.WriteLine($"WARNING: {runtime.Name}: cannot list containers at {runtime.Endpoint} ({Describe(e)}); skipping it");
+            }
+        }
+        foreach (var container in ProcScanner.Scan(Collection))
+            Collection.AddOrUpdate(container);
+
+        foreach (var runtime in available)
+            _tasks.Add(Task.Run(() => WatchLoopAsync(runtime)));
+        _sweep = new Timer(_ => Sweep(), null, SweepInterval, SweepInterval);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        OperationCanceledException => "no answer in time",
+        Grpc.Core.RpcException rpc => rpc.Status.Detail,
+        _ => e.InnerException?.Message ?? e.Message,
+    };
+
+    private async Task WatchLoopAsync(IContainerRuntime runtime)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await runtime.WatchAsync(Collection, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _verbose?.WriteLine($"ig: {runtime.Name} events interrupted ({e.Message}); reconnecting");
+            }
+            try
+            {
+                await Task.Delay(WatchRetry, _stop.Token).ConfigureAwait(false);
+                // Catch up on what happened while the stream was down.
+                foreach (var container in await runtime.ListAsync(_stop.Token).ConfigureAwait(false))
+                    Collection.AddOrUpdate(container);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                _verbose?.WriteLine($"ig: {runtime.Name} still unreachable ({e.Message})");
+            }
+        }
+    }
+
+    private void Sweep()
+    {
+        try
+        {
+            Collection.RemoveDead(ContainerProcess.IsAlive);
+            foreach (var container in ProcScanner.Scan(Collection))
+                Collection.AddOrUpdate(container);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _verbose?.WriteLine($"ig: container sweep failed: {e.Message}");
+        }
+    }
+
+    /// <summary>What the container's runtime already knows of a container runc is about to start.</summary>
+    private async Task<ContainerInfo> EnrichEarlyAsync(ContainerInfo container, CancellationToken cancellation)
+    {
+        foreach (var runtime in _runtimes)
+        {
+            if (runtime is IEarlyDescriber describer && describer.Handles(container))
+                return await describer.DescribeEarlyAsync(container, cancellation).ConfigureAwait(false) ?? container;
+        }
+        return container;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _sweep?.Dispose();
+        _runc?.Dispose();
+        try
+        {
+            Task.WaitAll(_tasks.ToArray(), TimeSpan.FromSeconds(2));
+        }
+        catch (AggregateException)
+        {
+            // Watchers end with cancellation errors; nothing to report.
+        }
+        foreach (var runtime in _runtimes)
+            runtime.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Gadget.Containers.Procfs;
+
+/// <summary>Namespace ids of processes, read from the /proc/&lt;pid&gt;/ns links ("mnt:[4026531841]").</summary>
+public static class ProcNamespaces
+{
+    /// <summary>The inode number in a namespace link target such as "mnt:[4026531841]".</summary>
+    public static bool TryParseLink(ReadOnlySpan<char> target, out ulong id)
+    {
+        id = 0;
+        var open = target.IndexOf('[');
+        if (open < 0 || target.Length < open + 3 || target[^1] != ']')
+            return false;
+        return ulong.TryParse(target[(open + 1)..^1], NumberStyles.None, CultureInfo.InvariantCulture, out id);
+    }
+
+    public static bool TryGetMountNamespace(int pid, out ulong id) => TryGet(pid, "mnt", out id);
+
+    public static bool TryGetNetworkNamespace(int pid, out ulong id) => TryGet(pid, "net", out id);
+
+    /// <summary>False when the process is gone or the link unreadable.</summary>
+    public static bool TryGet(int pid, string kind, out ulong id)
+    {
+        id = 0;
+        try
+        {
+            var target = File.ResolveLinkTarget($"/proc/{pid}/ns/{kind}", returnFinalTarget: false);
+            return target is not null && TryParseLink(target.ToString(), out id);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The mount namespace of the host (that of pid 1).</summary>
+    public static ulong HostMountNamespace => _host ??= TryGetMountNamespace(1, out var id) ? id : 0;
+
+    private static ulong? _host;
+}

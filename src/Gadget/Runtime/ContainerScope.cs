@@ -1,0 +1,59 @@
+using Gadget.Containers;
+using Gadget.Gadgets;
+
+namespace Gadget.Runtime;
+
+/// <summary>Which events a run keeps, given the user's container selection: the kernel
+/// filter (mount namespaces of the selected containers, followed live), the user-space
+/// filter for what the kernel cannot decide (--host with a selection), and the columns
+/// that say where an event came from.</summary>
+public sealed class ContainerScope : IDisposable
+{
+    private readonly ContainerDiscovery _discovery;
+
+    private ContainerScope(ContainerDiscovery discovery, ContainerSelector selector)
+    {
+        _discovery = discovery;
+        Selector = selector;
+    }
+
+    public ContainerSelector Selector { get; }
+
+    public ContainerCollection Containers => _discovery.Collection;
+
+    /// <summary>Finds the containers and starts following them.</summary>
+    public static ContainerScope Start(ContainerSelector selector, DiscoveryOptions discovery, TextWriter warnings, TextWriter? verbose)
+    {
+        var scope = new ContainerScope(ContainerDiscovery.Start(discovery with { Runtimes = selector.Runtimes }, warnings, verbose), selector);
+        if (!selector.SelectsAllContainers && !scope.Containers.Snapshot().Any(selector.Matches))
+            warnings.WriteLine($"ig: no container matches {selector.Describe()} yet; waiting for one to start");
+        return scope;
+    }
+
+    /// <summary>The kernel filter: every selected container, or none at all (null) when
+    /// host processes are wanted too, which no allow-list of namespaces can express.</summary>
+    public IMountNamespaceFilter? KernelFilter =>
+        Selector.IncludeHost ? null : new ContainerMountNamespaceFilter(Containers, Selector);
+
+    /// <summary>Keeps host events and selected containers' events when the kernel cannot filter.</summary>
+    public IEventFilter? UserSpaceFilter =>
+        Selector.IncludeHost && !Selector.SelectsAllContainers ? new HostOrSelected(Selector) : null;
+
+    /// <summary>CONTAINER, or NAMESPACE POD CONTAINER when the selection involves pods.</summary>
+    public IReadOnlyList<string> PlacementColumns
+    {
+        get
+        {
+            var pods = Selector.PodName is not null || Selector.Namespace is not null || Selector.Labels.Count > 0 ||
+                Containers.Snapshot().Where(Selector.Matches).Any(c => c.IsPod);
+            return CommonFields.PlacementColumns(pods);
+        }
+    }
+
+    public void Dispose() => _discovery.Dispose();
+
+    private sealed class HostOrSelected(ContainerSelector selector) : IEventFilter
+    {
+        public bool Accept(in EventRecord record) => record.Container is null || selector.Matches(record.Container);
+    }
+}
