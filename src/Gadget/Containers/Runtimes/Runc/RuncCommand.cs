@@ -14,7 +14,8 @@ public sealed record RuncCommand(string Subcommand, string ContainerId, string R
     /// <summary>Parses argv (argv[0] is the runc binary); null when it is not a runc command line.</summary>
     public static RuncCommand? TryParse(IReadOnlyList<string> argv)
     {
-        if (argv.Count < 2 || !Path.GetFileName(argv[0]).Contains("runc", StringComparison.Ordinal))
+        var binary = Path.GetFileName(argv[0]);
+        if (argv.Count < 2 || (binary != "runc" && !binary.EndsWith("-runc", StringComparison.Ordinal)))
             return null;
         var root = DefaultRoot;
         var i = 1;

@@ -1,0 +1,73 @@
+using Gadget.Containers.Procfs;
+
+namespace Gadget.Tests.Containers;
+
+public class ProcfsParsingTests
+{
+    [Theory]
+    [InlineData("mnt:[4026531841]", true, 4026531841UL)]
+    [InlineData("net:[1]", true, 1UL)]
+    [InlineData("mnt:[]", false, 0UL)]
+    [InlineData("mnt:4026531841", false, 0UL)]
+    [InlineData("garbage", false, 0UL)]
+    public void Namespace_links(string link, bool ok, ulong id)
+    {
+        Assert.Equal(ok, ProcNamespaces.TryParseLink(link, out var parsed));
+        Assert.Equal(id, parsed);
+    }
+
+    [Theory]
+    [InlineData("0::/system.slice/docker-abc.scope", 0, "", "/system.slice/docker-abc.scope")]
+    [InlineData("4:memory:/docker/1234", 4, "memory", "/docker/1234")]
+    public void Cgroup_lines(string line, int id, string controllers, string path)
+    {
+        Assert.True(CgroupLine.TryParse(line, out var parsed));
+        Assert.Equal(new CgroupLine(id, controllers, path), parsed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("x:memory:/a")]
+    [InlineData("3:memory")]
+    [InlineData("3:memory:relative")]
+    public void Bad_cgroup_lines_are_rejected(string line) => Assert.False(CgroupLine.TryParse(line, out _));
+
+    private const string Id = "0f8ac8d28fa9c6a26019e674136d51403cb9978191802ad97366dbbf91998a07";
+
+    [Theory]
+    [InlineData("/docker/" + Id, "docker")]
+    [InlineData("/system.slice/docker-" + Id + ".scope", "docker")]
+    [InlineData("/kubepods.slice/kubepods-besteffort.slice/kubepods-pod1.slice/cri-containerd-" + Id + ".scope", "containerd")]
+    [InlineData("/machine.slice/libpod-" + Id + ".scope", "podman")]
+    [InlineData("/kubepods/besteffort/pod123/" + Id, "unknown")]
+    public void Container_cgroup_paths(string path, string runtime)
+    {
+        Assert.True(CgroupFile.TryParseContainer(path, out var parsedRuntime, out var id));
+        Assert.Equal(runtime, parsedRuntime);
+        Assert.Equal(Id, id);
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/user.slice/user-0.slice/session-1.scope")]
+    [InlineData("/docker/notanid")]
+    public void Host_cgroup_paths_are_not_containers(string path) => Assert.False(CgroupFile.TryParseContainer(path, out _, out _));
+
+    [Fact]
+    public void Syscall_file_of_a_process_blocked_in_execve()
+    {
+        Assert.True(PendingExec.TryParseSyscall("59 0x5615d2c0 0x7ffc1000 0x7ffc2000 0x0 0x0 0x0 0x7ffc0ff8 0x7f0b3c", out var number, out var args));
+        Assert.Equal(59, number);
+        Assert.Equal(0x7ffc1000UL, args[1]);
+    }
+
+    [Theory]
+    [InlineData("running")]
+    [InlineData("-1 0x7ffc0ff8 0x7f0b3c")]
+    [InlineData("59 0x1 0x2")]
+    public void Other_syscall_files_are_rejected(string text) => Assert.False(PendingExec.TryParseSyscall(text, out _, out _));
+
+    [Fact]
+    public void Pending_exec_arguments_of_a_live_process_are_none_when_it_is_not_in_execve() =>
+        Assert.Null(PendingExec.TryReadArguments(Environment.ProcessId));
+}
