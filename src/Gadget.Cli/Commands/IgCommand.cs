@@ -19,6 +19,7 @@ internal static class IgCommand
                 group.Subcommands.Add(GadgetCommand.Create(gadget, console));
             root.Subcommands.Add(group);
         }
+        root.Subcommands.Add(ListContainersCommand.Create(console));
         root.Subcommands.Add(VersionCommand.Create(console));
         root.Subcommands.Add(CompletionCommand.Create(console));
         return root;

@@ -7,6 +7,13 @@ namespace Gadget.Runtime;
 /// reported as one clear line instead of a libbpf error.</summary>
 public static class Preflight
 {
+    /// <summary>What container discovery needs: root (fanotify, other users' /proc).</summary>
+    public static void CheckRoot()
+    {
+        if (!Privileges.IsRoot)
+            throw new GadgetException("ig must run as root: it loads eBPF programs into the kernel");
+    }
+
     public static void Check()
     {
         if (!Libbpf.IsAvailable)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using Gadget.Containers;
 using Gadget.Gadgets;
 using Gadget.Output;
 using Gadget.Runtime;
@@ -17,6 +18,8 @@ internal sealed class GadgetSession : IDisposable
     private readonly ManualResetEventSlim _attached = new();
     private Exception? _failure;
 
+    private ContainerScope? _scope;
+
     private GadgetSession(TraceGadget gadget, RunOptions options)
     {
         Gadget = gadget;
@@ -27,6 +30,7 @@ internal sealed class GadgetSession : IDisposable
             RingBufferBytes = options.RingBufferBytes,
             Containers = options.Containers,
             MountNamespaceFilter = options.MountNamespaceFilter,
+            ExtraFilter = options.ExtraFilter,
             Attached = _attached.Set,
         };
         _thread = new Thread(() =>
@@ -54,6 +58,33 @@ internal sealed class GadgetSession : IDisposable
     /// <summary>Starts the gadget and returns once its programs are attached.</summary>
     public static GadgetSession Start(TraceGadget gadget, params (string Key, string Value)[] parameters) =>
         Start(gadget, new RunOptions { Parameters = new ParameterValues(gadget.Parameters, parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value))) });
+
+    /// <summary>Runs the gadget as `ig` does: containers discovered and followed, the selection
+    /// filtered in the kernel, events attributed.</summary>
+    public static GadgetSession StartWithContainers(TraceGadget gadget, ContainerSelector selector, params (string Key, string Value)[] parameters)
+    {
+        var scope = ContainerScope.Start(selector, new DiscoveryOptions(), TextWriter.Null, null);
+        var options = new RunOptions
+        {
+            Parameters = new ParameterValues(gadget.Parameters, parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value))),
+            Containers = scope.Containers,
+            MountNamespaceFilter = scope.KernelFilter,
+            ExtraFilter = scope.UserSpaceFilter,
+        };
+        try
+        {
+            var session = Start(gadget, options);
+            session._scope = scope;
+            return session;
+        }
+        catch
+        {
+            scope.Dispose();
+            throw;
+        }
+    }
+
+    public ContainerCollection? Containers => _scope?.Containers;
 
     public static GadgetSession Start(TraceGadget gadget, RunOptions options)
     {
@@ -103,6 +134,7 @@ internal sealed class GadgetSession : IDisposable
         _stop.Cancel();
         _thread.Join(TimeSpan.FromSeconds(30));
         _stop.Dispose();
+        _scope?.Dispose();
     }
 
     /// <summary>A write-only stream that parses each line written to it as JSON.</summary>

@@ -15,5 +15,9 @@ internal static class JsonExtensions
             ? value.EnumerateArray().Select(v => v.GetString()!).ToArray()
             : [];
 
+    /// <summary>A nested string such as ("k8s", "podName").</summary>
+    public static string? Str(this JsonElement e, string parent, string name) =>
+        e.TryGetProperty(parent, out var inner) ? inner.Str(name) : null;
+
     public static bool IsEvent(this JsonElement e) => e.Str("type") == "normal";
 }

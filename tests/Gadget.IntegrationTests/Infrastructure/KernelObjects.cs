@@ -44,6 +44,28 @@ internal static class KernelObjects
         return leftovers;
     }
 
+    /// <summary>The keys of the mount-namespace filter maps this test process holds, read with
+    /// bpftool (not our binding), so the test sees what the kernel sees.</summary>
+    public static HashSet<ulong> MountNamespaceFilterKeys()
+    {
+        var ours = Holders().Maps.Where(h => h.Value.Contains(Environment.ProcessId)).Select(h => h.Key).ToHashSet();
+        var keys = new HashSet<ulong>();
+        using var maps = JsonDocument.Parse(Shell.Run("bpftool", "-j", "map", "show"));
+        foreach (var m in maps.RootElement.EnumerateArray())
+        {
+            var id = m.GetProperty("id").GetInt32();
+            if (!ours.Contains(id) || m.GetProperty("name").GetString() != "mntns_filter")
+                continue;
+            using var dump = JsonDocument.Parse(Shell.Run("bpftool", "-j", "map", "dump", "id", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            foreach (var entry in dump.RootElement.EnumerateArray())
+            {
+                var bytes = entry.GetProperty("key").EnumerateArray().Select(b => Convert.ToByte(b.GetString(), 16)).ToArray();
+                keys.Add(BitConverter.ToUInt64(bytes));
+            }
+        }
+        return keys;
+    }
+
     /// <summary>Program ids that process <paramref name="pid"/> holds.</summary>
     public static List<int> HeldBy(int pid) =>
         Holders().Programs.Where(h => h.Value.Contains(pid)).Select(h => h.Key).ToList();

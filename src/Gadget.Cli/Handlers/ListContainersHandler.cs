@@ -1,0 +1,59 @@
+using System.Runtime.InteropServices;
+using Gadget.Cli.Commands;
+using Gadget.Containers;
+using Gadget.Output;
+using Gadget.Runtime;
+
+namespace Gadget.Cli.Handlers;
+
+public sealed record ListContainersArgs(ContainerArgs Containers, bool Json, bool Watch, TimeSpan? Timeout, bool Verbose);
+
+/// <summary>Lists the selected containers; with --watch, follows them until Ctrl-C or the timeout.</summary>
+public static class ListContainersHandler
+{
+    public static int Run(ListContainersArgs args, ICliConsole console)
+    {
+        Preflight.CheckRoot();
+        using var output = new StreamWriter(console.Out, leaveOpen: true);
+        var writer = new ContainerListWriter(output, args.Json, args.Watch);
+        var selector = args.Containers.Selector;
+        using var discovery = ContainerDiscovery.Start(args.Containers.Discovery with { Runtimes = selector.Runtimes },
+            console.Error, args.Verbose ? console.Error : null);
+
+        writer.WriteHeader();
+        var gate = new Lock();
+        void OnChanged(ContainerInfo container, bool added)
+        {
+            if (selector.Matches(container))
+            {
+                lock (gate)
+                    writer.Write(container, added);
+            }
+        }
+
+        lock (gate)
+        {
+            if (args.Watch)
+                discovery.Collection.Changed += OnChanged;
+            foreach (var container in discovery.Collection.Snapshot().Where(selector.Matches))
+                writer.Write(container);
+        }
+        if (!args.Watch)
+            return ExitCodes.Success;
+
+        using var stop = new CancellationTokenSource();
+        if (args.Timeout is { } timeout)
+            stop.CancelAfter(timeout);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        stop.Token.WaitHandle.WaitOne();
+        discovery.Collection.Changed -= OnChanged;
+        return ExitCodes.Success;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+}

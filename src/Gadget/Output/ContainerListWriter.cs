@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Gadget.Containers;
+
+namespace Gadget.Output;
+
+/// <summary>Writes containers (ig list-containers) as aligned columns or JSON lines; with
+/// <c>watch</c>, each line also says whether the container was created or deleted.</summary>
+public sealed class ContainerListWriter
+{
+    private static readonly (string Header, int Width, Func<ContainerInfo, string> Value)[] Columns =
+    [
+        ("RUNTIME", 10, c => c.Runtime),
+        ("ID", 13, c => c.Id.Length > 13 ? c.Id[..13] : c.Id),
+        ("NAME", 24, c => c.Name),
+        ("NAMESPACE", 16, c => c.Namespace),
+        ("POD", 24, c => c.PodName),
+        ("PID", 8, c => c.Pid.ToString(CultureInfo.InvariantCulture)),
+        ("MNTNS", 11, c => c.MntnsId.ToString(CultureInfo.InvariantCulture)),
+        ("IMAGE", 0, c => c.ImageName),
+    ];
+
+    private readonly TextWriter _out;
+    private readonly bool _json;
+    private readonly bool _watch;
+
+    public ContainerListWriter(TextWriter output, bool json, bool watch)
+    {
+        _out = output;
+        _json = json;
+        _watch = watch;
+    }
+
+    public void WriteHeader()
+    {
+        if (_json)
+            return;
+        WriteRow(_watch ? "EVENT" : null, Columns.Select(c => c.Header));
+    }
+
+    /// <summary>Writes a container; <paramref name="created"/> says which event it is in watch mode.</summary>
+    public void Write(ContainerInfo container, bool created = true)
+    {
+        var evt = _watch ? (created ? "CREATED" : "DELETED") : null;
+        if (_json)
+            WriteJson(container, evt);
+        else
+            WriteRow(evt, Columns.Select(c => c.Value(container)));
+        _out.Flush();
+    }
+
+    private void WriteRow(string? evt, IEnumerable<string> values)
+    {
+        var line = new System.Text.StringBuilder();
+        if (evt is not null)
+            line.Append(evt.PadRight(8)).Append(' ');
+        var i = 0;
+        foreach (var value in values)
+        {
+            var width = Columns[i++].Width;
+            line.Append(width == 0 ? value : (value.Length > width ? value[..(width - 1)] + "…" : value.PadRight(width)) + " ");
+        }
+        _out.WriteLine(line.ToString().TrimEnd());
+    }
+
+    private void WriteJson(ContainerInfo c, string? evt)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            if (evt is not null)
+                json.WriteString("event", evt);
+            json.WriteStartObject("runtime");
+            json.WriteString("runtimeName", c.Runtime);
+            json.WriteString("containerId", c.Id);
+            json.WriteString("containerName", c.Name);
+            json.WriteNumber("containerPID", c.Pid);
+            json.WriteString("containerImageName", c.ImageName);
+            json.WriteString("containerImageDigest", c.ImageDigest);
+            json.WriteEndObject();
+            json.WriteStartObject("k8s");
+            json.WriteString("namespace", c.Namespace);
+            json.WriteString("podName", c.PodName);
+            json.WriteString("containerName", c.K8sContainerName);
+            json.WriteString("podUID", c.PodUid);
+            json.WriteBoolean("hostNetwork", c.HostNetwork);
+            json.WriteStartObject("podLabels");
+            foreach (var (key, value) in c.PodLabels)
+                json.WriteString(key, value);
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteNumber("mntns", c.MntnsId);
+            json.WriteNumber("netns", c.NetnsId);
+            json.WriteString("cgroupPath", c.CgroupPath);
+            json.WriteEndObject();
+        }
+        _out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+}
