@@ -44,16 +44,29 @@ JSON
 }
 
 start_containerd() {
-    containerd_up && return 0
     mkdir -p "$IG_RUNTIME_DIR"
-    cat > "$IG_RUNTIME_DIR/containerd.toml" <<EOF2
+    # restrict_oom_score_adj: these machines lack CAP_SYS_RESOURCE, so the pause container's
+    # default oom_score_adj (-998) cannot be set and every pod would fail to start.
+    local config
+    config=$(cat <<EOF2
 version = 2
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$IG_PAUSE_IMAGE"
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = "/etc/cni/net.d"
 EOF2
+)
+    if containerd_up && [ "$(cat "$IG_RUNTIME_DIR/containerd.toml" 2>/dev/null)" = "$config" ]; then
+        return 0
+    fi
+    if containerd_up; then
+        log "restarting containerd with the test configuration"
+        pkill -x containerd || true
+        for _ in $(seq 1 50); do containerd_up || break; sleep 0.1; done
+    fi
+    echo "$config" > "$IG_RUNTIME_DIR/containerd.toml"
     log "starting containerd"
     setsid containerd --config "$IG_RUNTIME_DIR/containerd.toml" > "$IG_RUNTIME_DIR/containerd.log" 2>&1 < /dev/null &
     wait_for containerd containerd_up

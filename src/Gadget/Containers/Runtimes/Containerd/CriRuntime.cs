@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Gadget.Containers.Cri.V1;
+using Grpc.Core;
+
+namespace Gadget.Containers.Runtimes.Containerd;
+
+/// <summary>containerd's CRI plugin (namespace k8s.io): pods and their containers, as a
+/// kubelet made them. Kubernetes names come from the CRI metadata, pod labels from the
+/// sandbox. containerd 1.6 has no CRI event stream, so changes are polled; the runc watcher
+/// sees starts earlier anyway.</summary>
+internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ContainerdChannel _channel;
+    private readonly RuntimeService.RuntimeServiceClient _client;
+
+    public CriRuntime(ContainerdChannel channel)
+    {
+        _channel = channel;
+        _client = new RuntimeService.RuntimeServiceClient(channel.Channel);
+    }
+
+    public string Name => DiscoveryOptions.Containerd;
+
+    public string Endpoint => _channel.Socket + " (CRI)";
+
+    public async Task<IReadOnlyList<ContainerInfo>> ListAsync(CancellationToken cancellation)
+    {
+        var sandboxes = new Dictionary<string, PodSandbox>();
+        var containers = new List<Container>();
+        try
+        {
+            var pods = await _client.ListPodSandboxAsync(new ListPodSandboxRequest
+            {
+                Filter = new PodSandboxFilter { State = new PodSandboxStateValue { State = PodSandboxState.SandboxReady } },
+            }, cancellationToken: cancellation).ConfigureAwait(false);
+            foreach (var pod in pods.Items)
+                sandboxes[pod.Id] = pod;
+            var list = await _client.ListContainersAsync(new ListContainersRequest
+            {
+                Filter = new ContainerFilter { State = new ContainerStateValue { State = ContainerState.ContainerRunning } },
+            }, cancellationToken: cancellation).ConfigureAwait(false);
+            containers.AddRange(list.Containers);
+        }
+        catch (RpcException e) when (ContainerdChannel.IsUnreachable(e))
+        {
+            throw new RuntimeUnavailableException($"containerd CRI at {_channel.Socket}: {e.Status.Detail}", e);
+        }
+
+        var result = new List<ContainerInfo>();
+        var hostNetwork = new Dictionary<string, bool>();
+        foreach (var container in containers)
+        {
+            if (!sandboxes.TryGetValue(container.PodSandboxId, out var pod))
+                continue;
+            var pid = await PidOfAsync(container.Id, cancellation).ConfigureAwait(false);
+            if (!hostNetwork.TryGetValue(pod.Id, out var host))
+                hostNetwork[pod.Id] = host = await IsHostNetworkAsync(pod.Id, cancellation).ConfigureAwait(false);
+            var info = Describe(container, pod, pid, host);
+            if (ContainerProcess.Complete(info) is { } complete)
+                result.Add(complete);
+        }
+        return result;
+    }
+
+    public async Task WatchAsync(ContainerCollection collection, CancellationToken cancellation)
+    {
+        var known = new HashSet<string>();
+        while (true)
+        {
+            var running = await ListAsync(cancellation).ConfigureAwait(false);
+            var now = running.Select(c => c.Id).ToHashSet();
+            foreach (var container in running)
+                collection.AddOrUpdate(container);
+            foreach (var gone in known.Except(now))
+                collection.Remove(gone);
+            known = now;
+            await Task.Delay(PollInterval, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<ContainerInfo?> InspectAsync(string id, CancellationToken cancellation)
+    {
+        var all = await ListAsync(cancellation).ConfigureAwait(false);
+        return all.FirstOrDefault(c => c.Id == id);
+    }
+
+    public bool Handles(ContainerInfo container) => container.RuntimeNamespace == "k8s.io";
+
+    /// <summary>Adds the pod's labels and network mode to what runc's annotations told.</summary>
+    public async Task<ContainerInfo?> DescribeEarlyAsync(ContainerInfo container, CancellationToken cancellation)
+    {
+        if (container.SandboxId.Length == 0)
+            return container;
+        var status = await _client.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = container.SandboxId },
+            cancellationToken: cancellation).ConfigureAwait(false);
+        return container with
+        {
+            PodLabels = PodLabels(status.Status.Labels),
+            HostNetwork = status.Status.Linux?.Namespaces?.Options?.Network == NamespaceMode.Node,
+        };
+    }
+
+    private static ContainerInfo Describe(Container container, PodSandbox pod, int pid, bool hostNetwork) => new()
+    {
+        Runtime = DiscoveryOptions.Containerd,
+        Id = container.Id,
+        Name = container.Metadata.Name,
+        ImageName = container.Image?.Image ?? "",
+        ImageDigest = container.ImageRef,
+        Pid = pid,
+        RuntimeNamespace = "k8s.io",
+        PodName = pod.Metadata.Name,
+        Namespace = pod.Metadata.Namespace,
+        PodUid = pod.Metadata.Uid,
+        K8sContainerName = container.Metadata.Name,
+        SandboxId = pod.Id,
+        HostNetwork = hostNetwork,
+        PodLabels = PodLabels(pod.Labels),
+    };
+
+    /// <summary>The pod's own labels, without those the kubelet adds for itself.</summary>
+    private static Dictionary<string, string> PodLabels(IDictionary<string, string> labels) =>
+        labels.Where(l => !l.Key.StartsWith("io.kubernetes.", StringComparison.Ordinal)).ToDictionary(l => l.Key, l => l.Value);
+
+    private async Task<bool> IsHostNetworkAsync(string sandboxId, CancellationToken cancellation)
+    {
+        var status = await _client.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = sandboxId },
+            cancellationToken: cancellation).ConfigureAwait(false);
+        return status.Status.Linux?.Namespaces?.Options?.Network == NamespaceMode.Node;
+    }
+
+    /// <summary>The init pid, from the verbose status's "info" JSON ({"pid": 1234, ...}).</summary>
+    private async Task<int> PidOfAsync(string id, CancellationToken cancellation)
+    {
+        var status = await _client.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id, Verbose = true },
+            cancellationToken: cancellation).ConfigureAwait(false);
+        if (!status.Info.TryGetValue("info", out var info))
+            return 0;
+        using var json = JsonDocument.Parse(info);
+        return json.RootElement.TryGetProperty("pid", out var pid) ? pid.GetInt32() : 0;
+    }
+
+    public void Dispose() { }
+}

@@ -1,0 +1,98 @@
+using Gadget.Containers.Cri.V1;
+using Gadget.Containers.Runtimes;
+using Grpc.Net.Client;
+
+namespace Gadget.IntegrationTests.Infrastructure;
+
+/// <summary>A real pod made through containerd's CRI API, as a kubelet would make it:
+/// a sandbox with labels, then containers in it. Stopped and removed on dispose.
+/// (No API server can run here; the kubelet's role is played by this class.)</summary>
+internal sealed class CriPod : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly RuntimeService.RuntimeServiceClient _client;
+    private readonly Dictionary<string, string> _containers = new();
+    private readonly PodSandboxConfig _config;
+
+    private CriPod(string name, string ns, IReadOnlyDictionary<string, string> labels, bool hostNetwork)
+    {
+        Name = name;
+        Namespace = ns;
+        _channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = UnixSocketHttp.Handler("/run/containerd/containerd.sock") });
+        _client = new RuntimeService.RuntimeServiceClient(_channel);
+        var uid = Guid.NewGuid().ToString();
+        _config = new PodSandboxConfig
+        {
+            Metadata = new PodSandboxMetadata { Name = name, Namespace = ns, Uid = uid },
+            Hostname = name,
+            LogDirectory = Path.Combine("/tmp", "igt-pod-logs", uid),
+            Linux = new LinuxPodSandboxConfig
+            {
+                SecurityContext = new LinuxSandboxSecurityContext
+                {
+                    NamespaceOptions = new NamespaceOption { Network = hostNetwork ? NamespaceMode.Node : NamespaceMode.Pod },
+                },
+            },
+        };
+        foreach (var (key, value) in labels)
+            _config.Labels[key] = value;
+        _config.Labels["io.kubernetes.pod.name"] = name;
+        _config.Labels["io.kubernetes.pod.namespace"] = ns;
+        _config.Labels["io.kubernetes.pod.uid"] = uid;
+        Directory.CreateDirectory(_config.LogDirectory);
+        SandboxId = _client.RunPodSandbox(new RunPodSandboxRequest { Config = _config }).PodSandboxId;
+    }
+
+    public string Name { get; }
+
+    public string Namespace { get; }
+
+    public string SandboxId { get; }
+
+    public static CriPod Run(string? name = null, string ns = "igtest", IReadOnlyDictionary<string, string>? labels = null, bool hostNetwork = false) =>
+        new(name ?? Paths.UniqueName("igt-pod"), ns, labels ?? new Dictionary<string, string>(), hostNetwork);
+
+    /// <summary>Creates and starts a container of the pod; returns its id.</summary>
+    public string StartContainer(string name, params string[] command)
+    {
+        var config = new ContainerConfig
+        {
+            Metadata = new ContainerMetadata { Name = name },
+            Image = new ImageSpec { Image = TestImages.Busybox },
+            LogPath = name + ".log",
+        };
+        config.Command.AddRange(command.Length > 0 ? command : ["sleep", "600"]);
+        config.Labels["io.kubernetes.container.name"] = name;
+        config.Labels["io.kubernetes.pod.name"] = Name;
+        config.Labels["io.kubernetes.pod.namespace"] = Namespace;
+        var id = _client.CreateContainer(new CreateContainerRequest { PodSandboxId = SandboxId, Config = config, SandboxConfig = _config }).ContainerId;
+        _client.StartContainer(new StartContainerRequest { ContainerId = id });
+        _containers[name] = id;
+        return id;
+    }
+
+    /// <summary>Runs a command in one of the pod's containers and waits for it.</summary>
+    public string Exec(string container, params string[] command)
+    {
+        var request = new ExecSyncRequest { ContainerId = _containers[container], Timeout = 30 };
+        request.Cmd.AddRange(command);
+        var response = _client.ExecSync(request);
+        return response.Stdout.ToStringUtf8();
+    }
+
+    public string ContainerId(string name) => _containers[name];
+
+    public void Dispose()
+    {
+        try
+        {
+            _client.StopPodSandbox(new StopPodSandboxRequest { PodSandboxId = SandboxId });
+            _client.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = SandboxId });
+        }
+        finally
+        {
+            _channel.Dispose();
+            Directory.Delete(_config.LogDirectory, recursive: true);
+        }
+    }
+}
