@@ -23,7 +23,7 @@ public sealed class IgBinaryTests : IDisposable
     {
         Requires.Root();
         var binary = UniqueBinary();
-        using var ig = IgProcess.Start("trace", "exec");
+        using var ig = IgProcess.Start("trace", "exec", "--host");
         ig.WaitForLine(l => l.Contains("PCOMM", StringComparison.Ordinal), "with the header");
 
         Shell.RunAndGetPid(binary, "hello");
@@ -39,7 +39,7 @@ public sealed class IgBinaryTests : IDisposable
     public void Sigkill_leaves_nothing_loaded()
     {
         Requires.Root();
-        using var ig = IgProcess.Start("trace", "open", "-o", "json");
+        using var ig = IgProcess.Start("trace", "open", "--host", "-o", "json");
         ig.WaitForLine(_ => true, "at all", TimeSpan.FromSeconds(15));
         Assert.NotEmpty(KernelObjects.HeldBy(ig.Pid));
 
@@ -66,7 +66,7 @@ public sealed class IgBinaryTests : IDisposable
         Requires.Root();
         var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"'{Paths.IgBinary}' trace open -o json | head -n 3");
+        start.ArgumentList.Add($"'{Paths.IgBinary}' trace open --host -o json | head -n 3");
         using var pipeline = System.Diagnostics.Process.Start(start)!;
         var output = pipeline.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
 
@@ -90,7 +90,7 @@ public sealed class IgBinaryTests : IDisposable
     {
         Requires.Root();
         var binary = UniqueBinary();
-        using var ig = IgProcess.Start("trace", "exec", "-o", "columns=comm,pid");
+        using var ig = IgProcess.Start("trace", "exec", "--host", "-o", "columns=comm,pid");
         ig.WaitForLine(l => l.StartsWith("COMM", StringComparison.Ordinal), "with the header");
 
         var pid = Shell.RunAndGetPid(binary);
