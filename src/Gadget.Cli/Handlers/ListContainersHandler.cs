@@ -20,6 +20,7 @@ public static class ListContainersHandler
         using var discovery = ContainerDiscovery.Start(args.Containers.Discovery with { Runtimes = selector.Runtimes },
             console.Error, args.Verbose ? console.Error : null);
 
+        discovery.Ready.GetAwaiter().GetResult();
         writer.WriteHeader();
         var gate = new Lock();
         void OnChanged(ContainerInfo container, bool added)

@@ -31,8 +31,10 @@ public static class TraceHandler
         // Checked before discovery, which needs root too (fanotify, /proc of other users).
         Preflight.Check();
         using var scope = ContainerScope.Start(args.Containers.Selector, args.Containers.Discovery, console.Error, verbose);
-        var columns = scope.PlacementColumns.Concat(args.Gadget.DefaultColumns(args.Parameters)).ToList();
-        var sink = args.Output.CreateSink(args.Gadget.Schema, columns, console.Out, console.Error);
+        // The sink is made once containers are known (the columns depend on them), after the
+        // programs loaded in parallel with the discovery.
+        IEventSink? sink = null;
+        var deferred = new DeferredSink(() => sink!);
         var options = new RunOptions
         {
             Parameters = args.Parameters,
@@ -42,8 +44,13 @@ public static class TraceHandler
             Containers = scope.Containers,
             MountNamespaceFilter = scope.KernelFilter,
             ExtraFilter = scope.UserSpaceFilter,
+            BeforeStart = () =>
+            {
+                var columns = scope.PlacementColumns.Concat(args.Gadget.DefaultColumns(args.Parameters)).ToList();
+                sink = args.Output.CreateSink(args.Gadget.Schema, columns, console.Out, console.Error);
+            },
         };
-        var summary = GadgetRunner.Run(args.Gadget, options, sink, stop.Token);
+        var summary = GadgetRunner.Run(args.Gadget, options, deferred, stop.Token);
         if (args.Verbose)
             console.Error.WriteLine($"ig: {summary.Events} events, {summary.Lost} lost");
         return ExitCodes.Success;

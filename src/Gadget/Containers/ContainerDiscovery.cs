@@ -30,35 +30,41 @@ public sealed class ContainerDiscovery : IDisposable
 
     public ContainerCollection Collection { get; } = new();
 
+    /// <summary>Completes when every runtime has been listed once (the collection is then
+    /// complete) and live updates flow.</summary>
+    public Task Ready { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Starts discovery in the background (the runc watcher at once); see <see cref="Ready"/>.</summary>
     public static ContainerDiscovery Start(DiscoveryOptions options, TextWriter warnings, TextWriter? verbose = null)
     {
         var discovery = new ContainerDiscovery(warnings, verbose);
-        discovery.Initialize(options);
+        foreach (var runtime in RuntimeFactory.Create(options))
+            discovery._runtimes.Add(runtime);
+        if (options.WatchRunc)
+            discovery._runc = RuncWatcher.TryStart(discovery.Collection, discovery.EnrichEarlyAsync, verbose);
+        discovery.Ready = Task.Run(() => discovery.Initialize(options));
         return discovery;
     }
 
     private void Initialize(DiscoveryOptions options)
     {
-        foreach (var runtime in RuntimeFactory.Create(options))
-            _runtimes.Add(runtime);
-        if (options.WatchRunc)
-            _runc = RuncWatcher.TryStart(Collection, EnrichEarlyAsync, _verbose);
-
-        var available = new List<IContainerRuntime>();
-        foreach (var runtime in _runtimes)
+        // All runtimes are asked at once; each answer lands in the collection as it comes.
+        var listings = _runtimes.Select(runtime => Task.Run(async () =>
         {
             try
             {
                 using var timeout = new CancellationTokenSource(options.ListTimeout);
-                foreach (var container in runtime.ListAsync(timeout.Token).GetAwaiter().GetResult())
+                foreach (var container in await runtime.ListAsync(timeout.Token).ConfigureAwait(false))
                     Collection.AddOrUpdate(container);
-                available.Add(runtime);
+                return runtime;
             }
             catch (Exception e) when (e is RuntimeUnavailableException or OperationCanceledException or HttpRequestException or Grpc.Core.RpcException)
             {
                 _warnings.WriteLine($"WARNING: {runtime.Name}: cannot list containers at {runtime.Endpoint} ({Describe(e)}); skipping it");
+                return null;
             }
-        }
+        })).ToArray();
+        var available = Task.WhenAll(listings).GetAwaiter().GetResult().OfType<IContainerRuntime>().ToList();
         foreach (var container in ProcScanner.Scan(Collection))
             Collection.AddOrUpdate(container);
 

@@ -21,13 +21,27 @@ public sealed class ContainerScope : IDisposable
 
     public ContainerCollection Containers => _discovery.Collection;
 
-    /// <summary>Finds the containers and starts following them.</summary>
+    /// <summary>Starts finding the containers and following them; <see cref="WaitReady"/> waits
+    /// for the first complete picture (a gadget loads its programs meanwhile).</summary>
     public static ContainerScope Start(ContainerSelector selector, DiscoveryOptions discovery, TextWriter warnings, TextWriter? verbose)
     {
         var scope = new ContainerScope(ContainerDiscovery.Start(discovery with { Runtimes = selector.Runtimes }, warnings, verbose), selector);
-        if (!selector.SelectsAllContainers && !scope.Containers.Snapshot().Any(selector.Matches))
-            warnings.WriteLine($"ig: no container matches {selector.Describe()} yet; waiting for one to start");
+        scope._warnings = warnings;
         return scope;
+    }
+
+    private TextWriter _warnings = TextWriter.Null;
+    private bool _ready;
+
+    /// <summary>Waits until every runtime was listed once, then says if the selection matches nothing yet.</summary>
+    public void WaitReady()
+    {
+        if (_ready)
+            return;
+        _discovery.Ready.GetAwaiter().GetResult();
+        _ready = true;
+        if (!Selector.SelectsAllContainers && !Containers.Snapshot().Any(Selector.Matches))
+            _warnings.WriteLine($"ig: no container matches {Selector.Describe()} yet; waiting for one to start");
     }
 
     /// <summary>The kernel filter: every selected container, or none at all (null) when
@@ -44,6 +58,7 @@ public sealed class ContainerScope : IDisposable
     {
         get
         {
+            WaitReady();
             var pods = Selector.PodName is not null || Selector.Namespace is not null || Selector.Labels.Count > 0 ||
                 Containers.Snapshot().Where(Selector.Matches).Any(c => c.IsPod);
             return CommonFields.PlacementColumns(pods);

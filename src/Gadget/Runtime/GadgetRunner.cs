@@ -38,6 +38,7 @@ public static class GadgetRunner
                 links.Add(link);
             var pump = new RecordPump(gadget, options, sink);
             using var reader = new RingBuffer(ring, pump);
+            options.BeforeStart?.Invoke();
             var attachTime = clock.Elapsed;
             if (options.Verbose is { } verbose)
             {

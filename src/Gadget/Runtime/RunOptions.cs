@@ -25,6 +25,10 @@ public sealed class RunOptions
     /// <summary>A filter applied in user space after the gadget's own (e.g. --host with -c).</summary>
     public IEventFilter? ExtraFilter { get; init; }
 
+    /// <summary>Called after the programs are attached and before the sink starts: what must be
+    /// complete before the run counts as started (e.g. the first listing of containers).</summary>
+    public Action? BeforeStart { get; init; }
+
     /// <summary>Called once the programs are attached and events can arrive.</summary>
     public Action? Attached { get; init; }
 

@@ -64,6 +64,7 @@ internal sealed class GadgetSession : IDisposable
     public static GadgetSession StartWithContainers(TraceGadget gadget, ContainerSelector selector, params (string Key, string Value)[] parameters)
     {
         var scope = ContainerScope.Start(selector, new DiscoveryOptions(), TextWriter.Null, null);
+        scope.WaitReady();
         var options = new RunOptions
         {
             Parameters = new ParameterValues(gadget.Parameters, parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value))),
