@@ -67,9 +67,14 @@ static __always_inline gadget_mntns_id gadget_task_mntns_id(struct task_struct *
 	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 }
 
+/* The current task's mount namespace. Read through the BTF-typed task pointer: plain
+ * loads instead of one bpf_probe_read_kernel call per hop, which matters because this runs
+ * first, for every event, including those the filter then drops. */
 static __always_inline gadget_mntns_id gadget_current_mntns_id(void)
 {
-	return gadget_task_mntns_id((struct task_struct *)bpf_get_current_task());
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return task->nsproxy->mnt_ns->ns.inum;
 }
 
 /* True when the event of this mount namespace is not wanted. Without a filter
