@@ -62,6 +62,14 @@ public sealed unsafe class BpfProgram
     public BpfLink AttachNetns(SafeHandle netns) =>
         Link(Interop.Libbpf.bpf_program__attach_netns(Pointer, (int)netns.DangerousGetHandle()), $"attaching {Name} to a network namespace");
 
+    /// <summary>Attaches a socket filter program to a socket (SO_ATTACH_BPF); it stays
+    /// attached as long as the socket is open.</summary>
+    public void AttachToSocket(System.Net.Sockets.Socket socket)
+    {
+        const int SolSocket = 1, SoAttachBpf = 50;
+        socket.SetRawSocketOption(SolSocket, SoAttachBpf, BitConverter.GetBytes(Fd));
+    }
+
     private BpfLink Link(IntPtr link, string operation)
     {
         LibbpfException.ThrowIfNull(link, operation);

@@ -72,6 +72,26 @@ internal static unsafe partial class Interop
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial nint write(int fd, void* buf, nuint count);
 
+        internal const long SYS_perf_event_open = 298; // x86-64
+
+        /// <summary>The leading part of struct perf_event_attr that sampling needs (PERF_ATTR_SIZE_VER5 = 112 bytes).</summary>
+        [StructLayout(LayoutKind.Explicit, Size = 112)]
+        internal struct perf_event_attr
+        {
+            [FieldOffset(0)] public uint type;
+            [FieldOffset(4)] public uint size;
+            [FieldOffset(8)] public ulong config;
+            [FieldOffset(16)] public ulong sample_period_or_freq;
+            [FieldOffset(24)] public ulong sample_type;
+            [FieldOffset(32)] public ulong read_format;
+            [FieldOffset(40)] public ulong flags; // bit 0 disabled, bit 10 freq, ...
+            [FieldOffset(48)] public uint wakeup_events;
+        }
+
+        // glibc's syscall() only moves registers, so calling it with a fixed signature is sound on x86-64.
+        [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
+        internal static partial long syscall_perf_event_open(long number, perf_event_attr* attr, int pid, int cpu, int group_fd, ulong flags);
+
         internal const short POLLIN = 0x001;
         internal const short POLLERR = 0x008;
         internal const short POLLHUP = 0x010;

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Gadget.Bpf;
+using Gadget.IntegrationTests.Infrastructure;
+
+namespace Gadget.IntegrationTests.Bpf;
+
+/// <summary>Every attach kind and map operation of the libbpf binding, for real.</summary>
+public sealed class BindingTests : IDisposable
+{
+    private const uint HitTracepoint = 0, HitRawTracepoint = 1, HitBtfTracepoint = 2, HitPerfEvent = 3, HitSocket = 4;
+
+    private readonly BpfObject _bpf;
+
+    public BindingTests()
+    {
+        using var stream = typeof(BindingTests).Assembly.GetManifestResourceStream("bpf/binding_test.bpf.o")!;
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        _bpf = BpfObject.Open(bytes, "igt_binding");
+    }
+
+    public void Dispose() => _bpf.Dispose();
+
+    private void Load()
+    {
+        Requires.Root();
+        _bpf.SetConstant("target_tgid", (uint)Environment.ProcessId);
+        _bpf.Load();
+    }
+
+    private ulong Hits(uint slot) => _bpf.Map("hits").TryLookup(slot, out ulong count) ? count : 0;
+
+    private static void ForkAChild() => Process.Start("/bin/true")!.WaitForExit();
+
+    [Fact]
+    public void Raw_and_btf_tracepoint_programs_see_this_process_fork()
+    {
+        Load();
+        using var raw = _bpf.Program("on_fork_raw").AttachRawTracepoint("sched_process_fork");
+        using var btf = _bpf.Program("on_fork_btf").AttachTrace();
+
+        ForkAChild();
+        ForkAChild();
+
+        Assert.True(Hits(HitRawTracepoint) >= 2, $"raw tracepoint saw {Hits(HitRawTracepoint)} forks");
+        Assert.True(Hits(HitBtfTracepoint) >= 2, $"BTF tracepoint saw {Hits(HitBtfTracepoint)} forks");
+    }
+
+    [Fact]
+    public void A_tracepoint_program_counts_this_process_syscalls()
+    {
+        Load();
+        using var link = _bpf.Program("on_getcwd").AttachTracepoint("syscalls", "sys_enter_getcwd");
+
+        for (var i = 0; i < 3; i++)
+            _ = Directory.GetCurrentDirectory(); // one getcwd(2) each
+
+        Assert.True(Hits(HitTracepoint) >= 3, $"tracepoint saw {Hits(HitTracepoint)} calls");
+    }
+
+    [Fact]
+    public void A_perf_event_program_receives_samples()
+    {
+        Load();
+        var links = new List<BpfLink>();
+        var events = new List<FileDescriptorHandle>();
+        try
+        {
+            foreach (var cpu in PerfEvents.OnlineCpus())
+            {
+                var perf = PerfEvents.OpenCpuClockSampler(cpu, 1000);
+                events.Add(perf);
+                links.Add(_bpf.Program("on_sample").AttachPerfEvent(perf));
+            }
+            var spin = Stopwatch.StartNew();
+            while (spin.ElapsedMilliseconds < 300)
+                Thread.SpinWait(1000);
+        }
+        finally
+        {
+            links.ForEach(l => l.Dispose());
+            events.ForEach(e => e.Dispose());
+        }
+        Assert.True(Hits(HitPerfEvent) > 50, $"only {Hits(HitPerfEvent)} samples in 300 ms at 1000 Hz");
+    }
+
+    [Fact]
+    public void A_socket_filter_sees_the_packets_of_its_socket()
+    {
+        Load();
+        using var receiver = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        receiver.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        _bpf.Program("on_packet").AttachToSocket(receiver);
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+
+        for (var i = 0; i < 3; i++)
+            sender.SendTo("ping"u8.ToArray(), receiver.LocalEndPoint!);
+        var buffer = new byte[16];
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(4, receiver.Receive(buffer));
+
+        Assert.Equal(3UL, Hits(HitSocket));
+    }
+
+    [Fact]
+    public void An_iterator_program_lists_tasks_when_read()
+    {
+        Load();
+        using var link = _bpf.Program("dump_tasks").AttachIterator();
+        using var reader = new StreamReader(link.OpenIterator());
+
+        var lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Contains(lines, l => l.StartsWith($"{Environment.ProcessId} ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l == "2 kthreadd");
+        Assert.True(lines.Length > 20, $"only {lines.Length} tasks listed");
+    }
+
+    [Fact]
+    public void Maps_can_be_updated_iterated_and_emptied()
+    {
+        Load();
+        var map = _bpf.Map("scratch_keys");
+        for (var key = 1u; key <= 5; key++)
+            map.Update(key, (ulong)key * 10);
+
+        Assert.Equal([1u, 2u, 3u, 4u, 5u], map.Keys<uint>().Order());
+        Assert.True(map.TryLookup(3u, out ulong value));
+        Assert.Equal(30UL, value);
+        Assert.True(map.Delete(3u));
+        Assert.False(map.Delete(3u));
+        Assert.False(map.TryLookup(3u, out ulong _));
+        Assert.Equal(4, map.Keys<uint>().Count);
+    }
+
+    [Fact]
+    public void Errors_carry_libbpfs_message_and_errno()
+    {
+        Load();
+        var error = Assert.Throws<LibbpfException>(() => _bpf.Program("on_getcwd").AttachTracepoint("syscalls", "sys_enter_no_such_call"));
+
+        Assert.Equal(2, error.Errno); // ENOENT
+        Assert.Contains("No such file or directory", error.Message);
+        Assert.Throws<InvalidOperationException>(() => _bpf.Map("hits").MaxEntries = 10);
+    }
+
+    [Fact]
+    public void Unknown_constants_and_wrong_sizes_are_refused_before_load()
+    {
+        Requires.Root();
+        Assert.Throws<KeyNotFoundException>(() => _bpf.SetConstant("no_such_constant", 1u));
+        Assert.Throws<ArgumentException>(() => _bpf.SetConstant("target_tgid", 1UL));
+    }
+}
