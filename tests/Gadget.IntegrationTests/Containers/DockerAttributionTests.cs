@@ -24,6 +24,7 @@ public sealed class DockerAttributionTests
         Assert.Equal(container.Name, e.Str("runtime", "containerName"));
         Assert.Equal(container.Id, e.Str("runtime", "containerId"));
         Assert.Equal(TestImages.Busybox, e.Str("runtime", "containerImageName"));
+        Assert.Equal("root", e.Str("user")); // from the container's own /etc/passwd
         var containerMntns = session.Containers!.FindById(container.Id)!.MntnsId;
         Assert.Equal(containerMntns, (ulong)e.Num("mountnsid"));
     }

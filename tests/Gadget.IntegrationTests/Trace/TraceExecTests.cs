@@ -107,6 +107,7 @@ public sealed class TraceExecTests : IDisposable
         var e = session.WaitFor(e => e.Str("comm") == Path.GetFileName(binary), "for the exec");
         Assert.Equal("/usr/share", e.Str("cwd"));
         Assert.Equal(binary, e.Str("exepath"));
+        Assert.Equal("root", e.Str("user"));
     }
 
     internal static ulong OwnMountNamespace()

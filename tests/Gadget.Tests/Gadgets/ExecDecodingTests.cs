@@ -95,3 +95,16 @@ public class ExecDecodingTests
         Assert.DoesNotContain("cwd", Gadget.DefaultColumns(new ParameterValues(Gadget.Parameters)));
     }
 }
+
+public class UserNamesTests
+{
+    [Fact]
+    public void Passwd_lines_map_uids_to_names_and_skip_garbage()
+    {
+        var names = Gadget.Gadgets.Common.UserNames.Parse(["root:x:0:0:root:/root:/bin/sh", "# comment", "daemon:x:1:1::/:", "bad:x:notanumber:1", ":x:5:5"]);
+
+        Assert.Equal("root", System.Text.Encoding.UTF8.GetString(names[0]));
+        Assert.Equal("daemon", System.Text.Encoding.UTF8.GetString(names[1]));
+        Assert.Equal(2, names.Count);
+    }
+}

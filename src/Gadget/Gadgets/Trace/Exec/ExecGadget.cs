@@ -33,6 +33,7 @@ public sealed class ExecGadget : TraceGadget
         new CustomField("args", WriteArgs) { Width = 40, Description = $"Arguments (first {ArgsLimit} bytes; \"...\" marks the cut)" },
         new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
         new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
+        new StringField("user", static (in EventRecord r) => UserNames.Lookup(r.Header.Uid, r.Container)) { Width = 10, Description = "User name of the uid, from the process's own /etc/passwd" },
         new UIntField("loginuid", static (in EventRecord r) => r.As<ExecEvent>().Loginuid) { Width = 8, OmitEmpty = false },
         new UIntField("sessionid", static (in EventRecord r) => r.As<ExecEvent>().Sessionid) { Width = 10, OmitEmpty = false },
         new StringField("cwd", static (in EventRecord r) => Cwd(r)) { Width = 30, Description = "Working directory (--paths)" },
@@ -41,7 +42,7 @@ public sealed class ExecGadget : TraceGadget
 
     public override IReadOnlyList<string> DefaultColumns(ParameterValues parameters) =>
         parameters.GetBool("paths")
-            ? ["pid", "ppid", "comm", "pcomm", "ret", "cwd", "exepath", "args"]
+            ? ["pid", "ppid", "comm", "pcomm", "ret", "uid", "gid", "user", "cwd", "exepath", "args"]
             : ["pid", "ppid", "comm", "pcomm", "ret", "args"];
 
     public override void Configure(BpfObject bpf, ParameterValues parameters)
