@@ -27,7 +27,8 @@ public sealed class ListContainersTests
         var p = containers.Single(c => c.Str("k8s", "podName") == pod.Name);
         Assert.Equal("web", p.Str("k8s", "containerName"));
         Assert.Equal("listed", p.GetProperty("k8s").GetProperty("podLabels").GetProperty("app").GetString());
-        Assert.DoesNotContain(containers, x => x.Str("runtime", "containerImageName") == TestImages.Pause);
+        // The pod's sandbox (pause) container is not one of its containers.
+        Assert.DoesNotContain(containers, x => x.Str("runtime", "containerId") == pod.SandboxId);
     }
 
     [Fact]

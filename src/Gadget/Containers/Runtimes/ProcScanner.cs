@@ -22,10 +22,16 @@ internal static class ProcScanner
                 continue;
             if (known.FindById(id) is not null)
                 continue;
+            // A pod's sandbox (pause) container runs nothing of interest: leave it out, as
+            // the CRI listing and the runc watcher do.
+            var bundle = Runc.ContainerdBundle.TryFind(id);
+            if (bundle?.IsSandbox == true)
+                continue;
             ProcNamespaces.TryGetNetworkNamespace(pid, out var netns);
             found[mntns] = new ContainerInfo
             {
-                Runtime = runtime,
+                Runtime = bundle is null ? runtime : bundle.Namespace == "moby" ? DiscoveryOptions.Docker : DiscoveryOptions.Containerd,
+                RuntimeNamespace = bundle?.Namespace ?? "",
                 Id = id,
                 Name = id[..12],
                 Pid = pid,
