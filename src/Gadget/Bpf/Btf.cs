@@ -66,6 +66,24 @@ public sealed unsafe class Btf : IDisposable
     /// <summary>True when a struct of this name exists.</summary>
     public bool HasStruct(string name) => FindByNameKind(name, Interop.Libbpf.BTF_KIND_STRUCT) >= 0;
 
+    /// <summary>True when enum <paramref name="enumName"/> has an enumerator <paramref name="name"/>
+    /// (e.g. the kernel's bpf_func_id lists the helpers it implements).</summary>
+    public bool HasEnumerator(string enumName, string name)
+    {
+        var id = FindByNameKind(enumName, Interop.Libbpf.BTF_KIND_ENUM);
+        if (id < 0)
+            return false;
+        var type = TypeById((uint)id);
+        var vlen = (int)(type->info & 0xffff);
+        var values = (Interop.Libbpf.btf_enum*)(type + 1);
+        for (var i = 0; i < vlen; i++)
+        {
+            if (NameAt(values[i].name_off) == name)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Finds variable <paramref name="variable"/> in data section <paramref name="section"/> (".rodata").</summary>
     public bool TryFindVariable(string section, string variable, out int offset, out int size)
     {

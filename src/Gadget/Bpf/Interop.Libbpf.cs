@@ -26,6 +26,7 @@ internal static unsafe partial class Interop
         internal const uint BTF_KIND_INT = 1;
         internal const uint BTF_KIND_ARRAY = 3;
         internal const uint BTF_KIND_STRUCT = 4;
+        internal const uint BTF_KIND_ENUM = 6;
         internal const uint BTF_KIND_TYPEDEF = 8;
         internal const uint BTF_KIND_VAR = 14;
         internal const uint BTF_KIND_DATASEC = 15;
@@ -45,6 +46,13 @@ internal static unsafe partial class Interop
             public uint name_off;
             public uint type;
             public uint offset;
+        }
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct btf_enum
+        {
+            public uint name_off;
+            public int val;
         }
 
         [StructLayout(LayoutKind.Sequential)]

@@ -41,7 +41,7 @@ internal static unsafe partial class Interop
         internal const uint FAN_MARK_ADD = 0x1;
         internal const ulong FAN_OPEN_EXEC_PERM = 0x40000;
         internal const uint FAN_ALLOW = 0x1;
-        internal const int O_RDONLY = 0, O_LARGEFILE = 0x8000, O_CLOEXEC = 0x80000;
+        internal const int O_RDONLY = 0, O_LARGEFILE = 0x8000, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
         internal const int AT_FDCWD = -100;
 
         [StructLayout(LayoutKind.Sequential)]
@@ -91,6 +91,9 @@ internal static unsafe partial class Interop
         // glibc's syscall() only moves registers, so calling it with a fixed signature is sound on x86-64.
         [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
         internal static partial long syscall_perf_event_open(long number, perf_event_attr* attr, int pid, int cpu, int group_fd, ulong flags);
+
+        [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int open(string pathname, int flags);
 
         internal const short POLLIN = 0x001;
         internal const short POLLERR = 0x008;

@@ -69,6 +69,15 @@ public static unsafe class KernelFeatures
             return btf.HasTypedef("btf_trace_" + name);
         });
 
+    /// <summary>The kernel implements this BPF helper at all (named as in bpf_func_id without its
+    /// BPF_FUNC_ prefix), for program types that libbpf cannot probe, such as tracing and iterators.</summary>
+    public static bool KnowsHelper(string name) =>
+        Cached($"knows-helper:{name}", () =>
+        {
+            using var btf = Btf.LoadKernel();
+            return btf.HasEnumerator("bpf_func_id", "BPF_FUNC_" + name);
+        });
+
     /// <summary>One line per probed feature, for `--verbose` and bug reports.</summary>
     public static IEnumerable<string> Describe()
     {

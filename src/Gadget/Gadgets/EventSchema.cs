@@ -10,8 +10,15 @@ public sealed class EventSchema
         Fields = fields.ToArray();
         foreach (var field in Fields)
         {
-            if (!_byName.TryAdd(field.Name, field))
+            if (_byName.TryAdd(field.Name, field))
+                continue;
+            // A JSON-only field may share its name with a column: the common "type" (JSON
+            // "type": "normal") and trace dns's TYPE column (JSON "pktType"). Columns go by the column.
+            var existing = _byName[field.Name];
+            if (existing.Visibility == field.Visibility || existing.JsonPath == field.JsonPath)
                 throw new ArgumentException($"two fields are named {field.Name}");
+            if (field.Visibility == FieldVisibility.Everywhere)
+                _byName[field.Name] = field;
         }
     }
 

@@ -1,6 +1,8 @@
 using Gadget.Gadgets;
+using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Open;
+using Gadget.Gadgets.Trace.Sni;
 
 namespace Gadget.Runtime;
 
@@ -9,8 +11,10 @@ public static class GadgetCatalog
 {
     public static IReadOnlyList<TraceGadget> TraceGadgets { get; } =
     [
+        new DnsGadget(),
         new ExecGadget(),
         new OpenGadget(),
+        new SniGadget(),
     ];
 
     /// <summary>One-line help of each category, as the reference words it.</summary>
