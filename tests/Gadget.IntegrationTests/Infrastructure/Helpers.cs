@@ -4,9 +4,13 @@ namespace Gadget.IntegrationTests.Infrastructure;
 internal static class Helpers
 {
     private static readonly Lazy<string> OpenerPath = new(() => Compile("opener"));
+    private static readonly Lazy<string> DnsBurstPath = new(() => Compile("dnsburst"));
 
     /// <summary>Path of the opener helper (see Helpers/opener.c).</summary>
     public static string Opener => OpenerPath.Value;
+
+    /// <summary>Path of the DNS query sender (see Helpers/dnsburst.c).</summary>
+    public static string DnsBurst => DnsBurstPath.Value;
 
     private static string Compile(string name)
     {
