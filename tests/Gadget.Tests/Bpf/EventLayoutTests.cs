@@ -2,8 +2,10 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using Gadget.Gadgets;
+using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Open;
+using Gadget.Gadgets.Trace.Sni;
 
 namespace Gadget.Tests.Bpf;
 
@@ -15,6 +17,8 @@ public class EventLayoutTests
     {
         { new ExecGadget(), "exec_event", typeof(ExecEvent) },
         { new OpenGadget(), "open_event", typeof(OpenEvent) },
+        { new DnsGadget(), "dns_event", typeof(DnsEvent) },
+        { new SniGadget(), "sni_event", typeof(SniEvent) },
     };
 
     [Theory]

@@ -25,11 +25,15 @@ public class CommandLineTests
         Assert.Equal(0, code);
         Assert.Contains("Trace new processes", console.OutText);
         Assert.Contains("Trace open system calls", console.OutText);
+        Assert.Contains("Trace DNS requests", console.OutText);
+        Assert.Contains("Trace Server Name Indication (SNI) from TLS requests", console.OutText);
     }
 
     [Theory]
     [InlineData("exec", "--paths", "--ignore-errors")]
     [InlineData("open", "--failed", "--prefixes", "--full-path")]
+    [InlineData("dns", "-P, --ports")]
+    [InlineData("sni")]
     public void Gadget_help_shows_its_flags_and_the_common_ones(string gadget, params string[] flags)
     {
         var (code, console) = TestConsole.Run("trace", gadget, "--help");
