@@ -4,14 +4,24 @@
 // Queries are for q<i>.<suffix> (type A) with DNS id i % 65536. The first output line is
 // "ready <pid>"; with --wait the socket is created and connected first, and the queries leave
 // only once a line arrives on stdin (so a tracer can start in between). The last line is
-// "sent <n> received <m>"; responses are awaited for at most 2 s after the last one.
+// "sent <n> received <m> send_us <t>", t being how long sending took; responses are awaited
+// for at most 2 s after the last one.
 #include <arpa/inet.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
 
 static int build_query(unsigned char *buf, unsigned id, long index, const char *suffix)
 {
@@ -46,6 +56,7 @@ int main(int argc, char **argv)
 	socklen_t server_len;
 	unsigned char buf[512];
 	long count, sent = 0, received = 0;
+	long long start, send_us;
 	int fd, wait_for_go;
 
 	if (argc < 5)
@@ -75,6 +86,7 @@ int main(int argc, char **argv)
 	if (wait_for_go && !fgets((char *)buf, sizeof(buf), stdin))
 		return 1;
 
+	start = now_us();
 	for (long i = 0; i < count; i++) {
 		int len = build_query(buf, (unsigned)(i & 0xffff), i, argv[4]);
 
@@ -92,6 +104,7 @@ int main(int argc, char **argv)
 		while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 			received++;
 	}
+	send_us = now_us() - start;
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
@@ -100,6 +113,6 @@ int main(int argc, char **argv)
 		if (recv(fd, buf, sizeof(buf), 0) > 0)
 			received++;
 	}
-	printf("sent %ld received %ld\n", sent, received);
+	printf("sent %ld received %ld send_us %lld\n", sent, received, send_us);
 	return 0;
 }

@@ -131,6 +131,24 @@ public sealed class TraceDnsTests : IDisposable
     }
 
     [Fact]
+    public void A_query_over_ipv6_shows_ipv6_addresses()
+    {
+        Requires.Root();
+        var ns = Own(NetworkNamespace.Create("igtd"));
+        Own(DnsServer.Start(ns, "::1", 53));
+        var session = Trace();
+
+        var dig = Dig(ns, "::1", 53, DnsServer.Name);
+
+        var query = session.WaitFor(e => IsQuery(e, "a.igtest.", dig.Pid), "for the query");
+        Assert.Equal("::1", query.Str("nameserver"));
+        Assert.Equal("::1", query.Str("srcIP"));
+        var response = session.WaitFor(e => IsResponse(e, "a.igtest.", dig.Pid), "for the response");
+        Assert.Equal("::1", response.Str("nameserver"));
+        Assert.Equal([DnsServer.Address], response.Strings("addresses"));
+    }
+
+    [Fact]
     public void A_query_in_the_host_network_namespace_on_a_chosen_port()
     {
         Requires.Root();
