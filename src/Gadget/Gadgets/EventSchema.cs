@@ -17,7 +17,7 @@ public sealed class EventSchema
             var existing = _byName[field.Name];
             if (existing.Visibility == field.Visibility || existing.JsonPath == field.JsonPath)
                 throw new ArgumentException($"two fields are named {field.Name}");
-            if (field.Visibility == FieldVisibility.Everywhere)
+            if (field.Visibility != FieldVisibility.JsonOnly)
                 _byName[field.Name] = field;
         }
     }

@@ -1,4 +1,4 @@
-using Gadget.Runtime;
+using Gadget.Containers;
 
 namespace Gadget.IntegrationTests.Infrastructure;
 

@@ -3,15 +3,21 @@ using System.Globalization;
 namespace Gadget.IntegrationTests.Infrastructure;
 
 /// <summary>A network namespace made for one test (`ip netns add`, loopback up), named uniquely
-/// so concurrent runs on the machine never meet. Disposing deletes it, with its interfaces.
-/// Tests send traffic only to loopback or to addresses of namespaces like this one.</summary>
+/// so concurrent runs on the machine never meet; disposing deletes it, with its interfaces. Or
+/// the namespace of a container the test started (<see cref="OfProcess"/>), entered with nsenter.
+/// Tests send traffic only to loopback or to addresses of namespaces like these.</summary>
 internal sealed class NetworkNamespace : IDisposable
 {
-    private NetworkNamespace(string name)
+    private readonly string[] _enter;
+    private readonly bool _owned;
+
+    private NetworkNamespace(string name, string[] enter, bool owned)
     {
         Name = name;
+        _enter = enter;
+        _owned = owned;
         Inode = ulong.Parse(
-            Shell.Run("ip", "netns", "exec", name, "stat", "-L", "-c", "%i", "/proc/self/ns/net").Trim(),
+            Shell.Run(enter[0], [.. enter[1..], "stat", "-L", "-c", "%i", "/proc/self/ns/net"]).Trim(),
             CultureInfo.InvariantCulture);
     }
 
@@ -31,7 +37,7 @@ internal sealed class NetworkNamespace : IDisposable
         try
         {
             Shell.Run("ip", "-n", name, "link", "set", "lo", "up");
-            return new NetworkNamespace(name);
+            return new NetworkNamespace(name, ["ip", "netns", "exec", name], owned: true);
         }
         catch
         {
@@ -39,6 +45,10 @@ internal sealed class NetworkNamespace : IDisposable
             throw;
         }
     }
+
+    /// <summary>The network namespace of a running process (a container's), not deleted on dispose.</summary>
+    public static NetworkNamespace OfProcess(int pid) =>
+        new($"pid {pid}", ["nsenter", "-t", pid.ToString(CultureInfo.InvariantCulture), "-n"], owned: false);
 
     /// <summary>Connects two namespaces with a veth pair and gives each end an address of a /24
     /// that exists only between them.</summary>
@@ -53,8 +63,12 @@ internal sealed class NetworkNamespace : IDisposable
         Shell.Run("ip", "-n", b.Name, "link", "set", ifB, "up");
     }
 
-    /// <summary>The command line that runs <paramref name="command"/> in this namespace.</summary>
-    public string[] Wrap(params string[] command) => ["netns", "exec", Name, .. command];
+    /// <summary>The command line (file first) that runs <paramref name="command"/> in this namespace.</summary>
+    public string[] Wrap(params string[] command) => [.. _enter, .. command];
 
-    public void Dispose() => Shell.TryRun("ip", null, TimeSpan.FromSeconds(30), "netns", "del", Name);
+    public void Dispose()
+    {
+        if (_owned)
+            Shell.TryRun("ip", null, TimeSpan.FromSeconds(30), "netns", "del", Name);
+    }
 }

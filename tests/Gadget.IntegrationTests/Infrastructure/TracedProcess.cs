@@ -47,8 +47,9 @@ internal static class TracedProcess
 
     private static (string File, string[] Args) CommandLine(NetworkNamespace? ns, string[] command)
     {
-        string[] shell = ["sh", "-c", Script, "sh", .. command];
-        return ns is null ? ("/bin/sh", shell[1..]) : ("ip", ns.Wrap(shell));
+        string[] shell = ["/bin/sh", "-c", Script, "sh", .. command];
+        var line = ns is null ? shell : ns.Wrap(shell);
+        return (line[0], line[1..]);
     }
 
     private static ProcessIdentity Parse(string line)

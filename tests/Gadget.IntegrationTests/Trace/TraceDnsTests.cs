@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Gadget.Containers;
 using Gadget.Gadgets;
 using Gadget.Gadgets.Trace.Dns;
 using Gadget.IntegrationTests.Infrastructure;
@@ -231,6 +232,31 @@ public sealed class TraceDnsTests : IDisposable
     }
 
     [Fact]
+    public void A_query_from_a_docker_container_is_attributed_to_the_container_and_filtered_by_it()
+    {
+        Requires.Root();
+        // The container has only its loopback; the server is a host process in its namespace.
+        var container = Own(DockerContainer.Run(dockerOptions: ["--network", "none"]));
+        var containerNs = NetworkNamespace.OfProcess(container.Pid);
+        var server = Own(DnsServer.Start(containerNs, "127.0.0.1", 53));
+        var session = Own(GadgetSession.StartWithContainers(new DnsGadget(), new ContainerSelector { ContainerName = container.Name }));
+
+        container.Exec("nslookup", "-type=a", DnsServer.Name, "127.0.0.1");
+
+        var query = session.WaitFor(e => e.IsEvent() && e.Str("qr") == "Q" && e.Str("name") == "a.igtest." && e.Str("pktType") == "OUTGOING", "for the container's query");
+        Assert.Equal(container.Name, query.Str("runtime", "containerName"));
+        Assert.Equal(container.Id, query.Str("runtime", "containerId"));
+        Assert.Equal((long)session.Containers!.FindById(container.Id)!.MntnsId, query.Num("mountnsid"));
+        Assert.Equal((long)containerNs.Inode, query.Num("netnsid"));
+        var response = session.WaitFor(e => e.IsEvent() && e.Str("qr") == "R" && e.Str("pktType") == "HOST" && e.Str("id") == query.Str("id"), "for the response");
+        Assert.Equal(container.Name, response.Str("runtime", "containerName"));
+        Assert.Equal([DnsServer.Address], response.Strings("addresses"));
+        // The server runs on the host: -c keeps it out, in the kernel.
+        session.Settle();
+        Assert.DoesNotContain(session.Records, e => e.Num("pid") == server.Identity.Pid);
+    }
+
+    [Fact]
     public void A_socket_opened_before_the_gadget_started_is_attributed_to_its_process()
     {
         Requires.Root();
@@ -285,7 +311,7 @@ public sealed class TraceDnsTests : IDisposable
         Requires.Root();
         var ns = Own(NetworkNamespace.Create("igtd"));
         Own(DnsServer.Start(ns, "127.0.0.1", 53));
-        using var ig = IgProcess.Start("trace", "dns");
+        using var ig = IgProcess.Start("trace", "dns", "--host");
         ig.WaitForLine(l => l.Contains("NUMANSWERS", StringComparison.Ordinal), "with the header");
 
         var dig = Dig(ns, "127.0.0.1", 53, DnsServer.MissingName);
@@ -307,7 +333,7 @@ public sealed class TraceDnsTests : IDisposable
     public void A_bad_port_is_one_error_line(string ports)
     {
         Requires.Root();
-        using var ig = IgProcess.Start("trace", "dns", "--ports", ports);
+        using var ig = IgProcess.Start("trace", "dns", "--host", "--ports", ports);
 
         Assert.Equal(1, ig.WaitForExit());
         var error = Assert.Single(ig.ErrorText.Split('\n', StringSplitOptions.RemoveEmptyEntries));

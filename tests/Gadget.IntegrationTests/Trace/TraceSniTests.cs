@@ -122,14 +122,14 @@ public sealed class TraceSniTests : IDisposable
     {
         Requires.Root();
         var (_, port) = StartServer(null);
-        using var ig = IgProcess.Start("trace", "sni");
+        using var ig = IgProcess.Start("trace", "sni", "--host");
         ig.WaitForLine(l => l.Contains("NAME", StringComparison.Ordinal), "with the header");
         var name = UniqueName();
 
         var client = Hello(null, port, name);
 
         var header = ig.Lines.First();
-        Assert.Equal(["PID", "TID", "COMM", "NAME"], header.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["CONTAINER", "PID", "TID", "COMM", "NAME"], header.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         var line = ig.WaitForLine(l => l.EndsWith(name, StringComparison.Ordinal) && l.TrimStart().StartsWith(client.Pid + " ", StringComparison.Ordinal), "for the hello");
         Assert.Contains(" openssl ", line);
         ig.Signal("INT");
