@@ -129,7 +129,10 @@ public sealed class TraceSniTests : IDisposable
         var client = Hello(null, port, name);
 
         var header = ig.Lines.First();
-        Assert.Equal(["CONTAINER", "PID", "TID", "COMM", "NAME"], header.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        // The placement columns come first: CONTAINER, or NAMESPACE POD CONTAINER when pods run here.
+        var columns = header.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["PID", "TID", "COMM", "NAME"], columns[^4..]);
+        Assert.Equal("CONTAINER", columns[^5]);
         var line = ig.WaitForLine(l => l.EndsWith(name, StringComparison.Ordinal) && l.TrimStart().StartsWith(client.Pid + " ", StringComparison.Ordinal), "for the hello");
         Assert.Contains(" openssl ", line);
         ig.Signal("INT");
