@@ -1,6 +1,7 @@
 using Gadget.Gadgets;
 using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
+using Gadget.Gadgets.Trace.Fsslower;
 using Gadget.Gadgets.Trace.Open;
 using Gadget.Gadgets.Trace.Sni;
 
@@ -15,6 +16,7 @@ public static class GadgetCatalog
         new ExecGadget(),
         new OpenGadget(),
         new SniGadget(),
+        new FsslowerGadget(),
     ];
 
     /// <summary>One-line help of each category, as the reference words it.</summary>

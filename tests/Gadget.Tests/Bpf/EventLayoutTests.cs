@@ -4,6 +4,7 @@ using System.Text;
 using Gadget.Gadgets;
 using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
+using Gadget.Gadgets.Trace.Fsslower;
 using Gadget.Gadgets.Trace.Open;
 using Gadget.Gadgets.Trace.Sni;
 
@@ -19,6 +20,7 @@ public class EventLayoutTests
         { new OpenGadget(), "open_event", typeof(OpenEvent) },
         { new DnsGadget(), "dns_event", typeof(DnsEvent) },
         { new SniGadget(), "sni_event", typeof(SniEvent) },
+        { new FsslowerGadget(), "fsslower_event", typeof(FsslowerEvent) },
     };
 
     [Theory]
