@@ -66,16 +66,17 @@ static void *handle_faults(void *arg)
 /* A buffer of n bytes whose pages arrive only delay_ms after first touched. */
 static char *slow_buffer(size_t n, long delay_ms)
 {
-	static struct fault_handler h;
+	/* One handler (and thread) per buffer: each delays its own first fault. */
+	struct fault_handler *h = calloc(1, sizeof(*h));
 	size_t page = sysconf(_SC_PAGESIZE);
 	size_t len = (n + page - 1) / page * page;
 	pthread_t thread;
 
-	h.uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
-	if (h.uffd < 0)
+	h->uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (h->uffd < 0)
 		die("userfaultfd");
 	struct uffdio_api api = { .api = UFFD_API };
-	if (ioctl(h.uffd, UFFDIO_API, &api) < 0)
+	if (ioctl(h->uffd, UFFDIO_API, &api) < 0)
 		die("UFFDIO_API");
 	char *area = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (area == MAP_FAILED)
@@ -84,13 +85,13 @@ static char *slow_buffer(size_t n, long delay_ms)
 		.range = { .start = (unsigned long)area, .len = len },
 		.mode = UFFDIO_REGISTER_MODE_MISSING,
 	};
-	if (ioctl(h.uffd, UFFDIO_REGISTER, &reg) < 0)
+	if (ioctl(h->uffd, UFFDIO_REGISTER, &reg) < 0)
 		die("UFFDIO_REGISTER");
-	h.delay_ms = delay_ms;
-	h.page_size = page;
-	h.page = aligned_alloc(page, page);
-	memset(h.page, 'u', page);
-	if (pthread_create(&thread, NULL, handle_faults, &h))
+	h->delay_ms = delay_ms;
+	h->page_size = page;
+	h->page = aligned_alloc(page, page);
+	memset(h->page, 'u', page);
+	if (pthread_create(&thread, NULL, handle_faults, h))
 		die("pthread_create");
 	return area;
 }

@@ -5,12 +5,16 @@ internal static class Helpers
 {
     private static readonly Lazy<string> OpenerPath = new(() => Compile("opener"));
     private static readonly Lazy<string> DnsBurstPath = new(() => Compile("dnsburst"));
+    private static readonly Lazy<string> FsOpsPath = new(() => Compile("fsops"));
 
     /// <summary>Path of the opener helper (see Helpers/opener.c).</summary>
     public static string Opener => OpenerPath.Value;
 
     /// <summary>Path of the DNS query sender (see Helpers/dnsburst.c).</summary>
     public static string DnsBurst => DnsBurstPath.Value;
+
+    /// <summary>Path of the fsops helper (see Helpers/fsops.c).</summary>
+    public static string FsOps => FsOpsPath.Value;
 
     private static string Compile(string name)
     {

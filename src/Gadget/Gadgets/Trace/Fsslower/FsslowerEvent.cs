@@ -11,7 +11,8 @@ public struct FsslowerEvent
     public ulong LatencyNs;
     public long Offset;
     public ulong Bytes;
-    public FsslowerOp Op;
+    /// <summary>A <see cref="FsslowerOp"/> (an enum field would not marshal for the layout test).</summary>
+    public uint Op;
     public uint Pad;
     public DentryName File;
 }

@@ -56,7 +56,7 @@ public sealed class FsslowerGadget : TraceGadget
     [
         new UIntField("pid", static (in EventRecord r) => r.Header.Pid) { Description = "Process id" },
         new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)) { Description = "Command name" },
-        new CustomField("t", static (in EventRecord r, IFieldSink s) => s.Utf8(OpLetter(r.As<FsslowerEvent>().Op)))
+        new CustomField("t", static (in EventRecord r, IFieldSink s) => s.Utf8(OpLetter((FsslowerOp)r.As<FsslowerEvent>().Op)))
         { JsonPath = "op", Width = 1, Description = "Operation: R(ead), W(rite), O(pen) or F(sync)" },
         new UIntField("bytes", static (in EventRecord r) => r.As<FsslowerEvent>().Bytes)
         { Width = 10, Description = "Bytes read or written; for fsync, the length of the synced range" },
