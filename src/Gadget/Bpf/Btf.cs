@@ -63,6 +63,9 @@ public sealed unsafe class Btf : IDisposable
     /// <summary>True when a typedef of this name exists.</summary>
     public bool HasTypedef(string name) => FindByNameKind(name, Interop.Libbpf.BTF_KIND_TYPEDEF) >= 0;
 
+    /// <summary>True when a function of this name exists (in the kernel's BTF: a kfunc candidate).</summary>
+    public bool HasFunction(string name) => FindByNameKind(name, Interop.Libbpf.BTF_KIND_FUNC) >= 0;
+
     /// <summary>True when a struct of this name exists.</summary>
     public bool HasStruct(string name) => FindByNameKind(name, Interop.Libbpf.BTF_KIND_STRUCT) >= 0;
 

@@ -28,6 +28,7 @@ internal static unsafe partial class Interop
         internal const uint BTF_KIND_STRUCT = 4;
         internal const uint BTF_KIND_ENUM = 6;
         internal const uint BTF_KIND_TYPEDEF = 8;
+        internal const uint BTF_KIND_FUNC = 12;
         internal const uint BTF_KIND_VAR = 14;
         internal const uint BTF_KIND_DATASEC = 15;
 

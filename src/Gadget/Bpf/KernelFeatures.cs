@@ -78,6 +78,14 @@ public static unsafe class KernelFeatures
             return btf.HasEnumerator("bpf_func_id", "BPF_FUNC_" + name);
         });
 
+    /// <summary>The kernel's BTF has a function of that name, e.g. a kfunc such as bpf_rdonly_cast (6.2+).</summary>
+    public static bool HasKernelFunction(string name) =>
+        Cached($"func:{name}", () =>
+        {
+            using var btf = Btf.LoadKernel();
+            return btf.HasFunction(name);
+        });
+
     /// <summary>One line per probed feature, for `--verbose` and bug reports.</summary>
     public static IEnumerable<string> Describe()
     {

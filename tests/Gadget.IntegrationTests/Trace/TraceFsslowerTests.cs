@@ -46,8 +46,8 @@ public sealed class TraceFsslowerTests : IDisposable
     private static string FileSystemOf(string path) =>
         Shell.Run("findmnt", "-n", "-o", "FSTYPE", "--target", path).Trim().Split('\n')[^1]; // the top of stacked mounts
 
-    private static GadgetSession Start(string fileSystem, uint minMs) =>
-        GadgetSession.Start(new FsslowerGadget(), ("filesystem", fileSystem), ("min", minMs.ToString(CultureInfo.InvariantCulture)));
+    private static GadgetSession Start(string fileSystem, uint minMs, FsslowerGadget? gadget = null) =>
+        GadgetSession.Start(gadget ?? new FsslowerGadget(), ("filesystem", fileSystem), ("min", minMs.ToString(CultureInfo.InvariantCulture)));
 
     private static List<JsonElement> EventsFor(GadgetSession session, string file) =>
         session.Records.Where(r => r.IsEvent() && r.Str("file") == file).ToList();
@@ -62,13 +62,17 @@ public sealed class TraceFsslowerTests : IDisposable
         Assert.Equal(run.MountNamespace, (ulong)e.Num("mountnsid"));
     }
 
-    [Fact]
-    public void Reports_every_read_write_open_and_fsync_with_its_size_and_offset()
+    /// <summary>Both program variants: struct file read through BTF pointers (kernels 6.2+,
+    /// the default here) and with probe reads (older kernels).</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Reports_every_read_write_open_and_fsync_with_its_size_and_offset(bool castFields)
     {
         Requires.Root();
         var path = Path.Combine(_dir, "data-" + Guid.NewGuid().ToString("N")[..8]);
         var name = Path.GetFileName(path);
-        using var session = Start(FileSystemOf(_dir), minMs: 0);
+        using var session = Start(FileSystemOf(_dir), minMs: 0, new FsslowerGadget(castFields));
 
         var run = FsOps(path, "open", "write:4096", "pwrite:100:8192", "seek:0", "read:4096", "pread:50:8192",
             "writev:300", "readv:200", "pwritev2:10:20000", "preadv2:10:20000", "fdatasync", "fsync", "close");

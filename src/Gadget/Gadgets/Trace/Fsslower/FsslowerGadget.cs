@@ -37,7 +37,20 @@ public sealed class FsslowerGadget : TraceGadget
     /// <summary>Room for a type name in the kernel's comparison (struct fs_name, NUL included).</summary>
     public const int MaxFileSystemNameBytes = 31;
 
+    /// <summary>Programs that read a struct file come twice: "x" reads it through a BTF pointer
+    /// (bpf_rdonly_cast, kernel 6.2+), "x_c" with a probe read per field, for older kernels.</summary>
+    public const string CompatSuffix = "_c";
+
     private static readonly byte[][] OpLetters = ["R"u8.ToArray(), "W"u8.ToArray(), "O"u8.ToArray(), "F"u8.ToArray()];
+
+    private readonly bool? _castFields;
+
+    public FsslowerGadget()
+    {
+    }
+
+    /// <summary>Chooses the program variants instead of probing the kernel (tests load both).</summary>
+    internal FsslowerGadget(bool castFields) => _castFields = castFields;
 
     public override string Category => "trace";
     public override string Name => "fsslower";
@@ -98,14 +111,22 @@ public sealed class FsslowerGadget : TraceGadget
 
         if (!KernelFeatures.HasTracepoint("syscalls", "sys_enter_read"))
             throw new GadgetException("trace fsslower needs the kernel's syscall tracepoints (CONFIG_FTRACE_SYSCALLS), which this kernel lacks");
+        var cast = _castFields ?? KernelFeatures.HasKernelFunction("bpf_rdonly_cast");
         foreach (var program in bpf.Programs)
-        {
-            // Not every architecture has every syscall (arm64 has no open or creat).
-            var tracepoint = program.SectionName[(program.SectionName.LastIndexOf('/') + 1)..];
-            var syscall = tracepoint[(tracepoint.IndexOf('_', "sys_".Length) + 1)..];
-            if (!KernelFeatures.HasTracepoint("syscalls", "sys_enter_" + syscall) || !KernelFeatures.HasTracepoint("syscalls", "sys_exit_" + syscall))
-                program.Autoload = false;
-        }
+            program.Autoload = Wanted(program, bpf, cast);
+    }
+
+    /// <summary>Whether to load a program: one variant of each (see <see cref="CompatSuffix"/>),
+    /// and none for a syscall this architecture lacks (arm64 has no open or creat).</summary>
+    private static bool Wanted(BpfProgram program, BpfObject bpf, bool cast)
+    {
+        var isCompat = program.Name.EndsWith(CompatSuffix, StringComparison.Ordinal);
+        var hasCompatTwin = !isCompat && bpf.Programs.Any(p => p.Name == program.Name + CompatSuffix);
+        if ((isCompat && cast) || (hasCompatTwin && !cast))
+            return false;
+        var tracepoint = program.SectionName[(program.SectionName.LastIndexOf('/') + 1)..];
+        var syscall = tracepoint[(tracepoint.IndexOf('_', "sys_".Length) + 1)..];
+        return KernelFeatures.HasTracepoint("syscalls", "sys_enter_" + syscall) && KernelFeatures.HasTracepoint("syscalls", "sys_exit_" + syscall);
     }
 
     /// <summary>Exits before entries: an entry recorded while its exit was not attached yet

@@ -13,8 +13,15 @@
  * the latency is the whole system call's, and only I/O that goes through
  * these system calls is seen.
  *
+ * The hooks are the per-syscall tracepoints. The raw sys_enter/sys_exit
+ * tracepoints were measured too: they run for every system call of the
+ * machine, and cost traced reads no less here.
+ *
  * Fast operations cost a descriptor lookup and a few reads at entry, and one
- * map lookup at exit; nothing reaches user space unless it is slow.
+ * map lookup at exit; nothing reaches user space unless it is slow. Where the
+ * kernel has bpf_rdonly_cast (6.2+), the struct file is read through a BTF
+ * pointer, with plain loads instead of a helper call per field: each program
+ * that reads it comes in two variants, and user space loads one.
  */
 #include "gadget.h"
 
@@ -74,6 +81,10 @@ struct {
 } starts SEC(".maps");
 
 GADGET_EVENT(fsslower_event);
+
+/* Turns a kernel pointer into a read-only BTF pointer (6.2+; weak, so that
+ * objects load on older kernels, where only the _c variants are loaded). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 /* The struct file behind a descriptor of the current task. The task and its
  * descriptor table are read through BTF pointers (plain loads, no helper
@@ -136,24 +147,65 @@ static __always_inline struct super_block *overlay_backing_sb(struct super_block
 	return mnt ? BPF_CORE_READ(mnt, mnt_sb) : NULL;
 }
 
+/* The fields of a struct file the filter needs. cast: through a BTF pointer
+ * (plain loads); otherwise a probe read each. A compile-time constant in
+ * every caller, so each variant holds only its own branch. */
+struct file_view {
+	struct super_block *sb;
+	const char *type_name;
+	__u32 mode;
+	__u32 f_mode;
+};
+
+static __always_inline void view_file(struct file *file, bool cast, struct file_view *v)
+{
+	if (cast) {
+		struct file *f = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
+		struct inode *inode = f->f_inode;
+
+		v->mode = inode->i_mode;
+		v->sb = inode->i_sb;
+		v->type_name = v->sb->s_type->name;
+		v->f_mode = f->f_mode;
+	} else {
+		/* Through locals: BPF_CORE_READ relocates its first argument's
+		 * accesses too, and struct file_view is not the kernel's. */
+		struct inode *inode = BPF_CORE_READ(file, f_inode);
+		struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+
+		v->mode = BPF_CORE_READ(inode, i_mode);
+		v->sb = sb;
+		v->type_name = BPF_CORE_READ(sb, s_type, name);
+		v->f_mode = BPF_CORE_READ(file, f_mode);
+	}
+}
+
+static __always_inline __s64 file_pos(struct file *file, bool cast)
+{
+	if (cast)
+		return ((struct file *)bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file)))->f_pos;
+	return BPF_CORE_READ(file, f_pos);
+}
+
 /* A regular file on the wanted file system: what the reference's hooks, the
  * file system's file operations, would see. Pipes, sockets, devices and
- * directories are not. */
-static __always_inline bool wanted_file(struct file *file)
+ * directories are not; nor O_PATH descriptors, which no file operation sees. */
+static __always_inline bool wanted_file(struct file *file, bool cast)
 {
-	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct file_view v;
 	struct super_block *sb;
 	struct fs_name name;
 
-	if ((BPF_CORE_READ(inode, i_mode) & FSSL_S_IFMT) != FSSL_S_IFREG)
+	view_file(file, cast, &v);
+	if ((v.mode & FSSL_S_IFMT) != FSSL_S_IFREG || (v.f_mode & FSSL_FMODE_PATH))
 		return false;
-	sb = BPF_CORE_READ(inode, i_sb);
-	read_fs_name(sb, &name);
+	__builtin_memset(&name, 0, sizeof(name));
+	bpf_probe_read_kernel_str(&name, sizeof(name), v.type_name);
 	if (is_target(&name))
 		return true;
 	if (!match_overlay_backing || !is_overlay(&name))
 		return false;
-	sb = overlay_backing_sb(sb);
+	sb = overlay_backing_sb(v.sb);
 	if (!sb)
 		return false;
 	read_fs_name(sb, &name);
@@ -193,17 +245,17 @@ static __always_inline bool discard_current(void)
 }
 
 /* Entry of a read or write; pos < 0 means "at the file position". */
-static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, enum fsslower_op op, __s64 pos)
+static __always_inline int rw_enter(struct trace_event_raw_sys_enter *ctx, enum fsslower_op op, __s64 pos, bool cast)
 {
 	struct file *file;
 
 	if (discard_current())
 		return 0;
 	file = current_file((int)ctx->args[0]);
-	if (!file || !wanted_file(file))
+	if (!file || !wanted_file(file, cast))
 		return 0;
 	if (pos < 0)
-		pos = BPF_CORE_READ(file, f_pos);
+		pos = file_pos(file, cast);
 	record_start((__s32)ctx->id, op, file, pos);
 	return 0;
 }
@@ -272,7 +324,7 @@ static __always_inline int open_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
-static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx, bool cast)
 {
 	struct fsslower_start *start = NULL;
 	__u64 latency = take_slow(ctx, &start);
@@ -281,20 +333,26 @@ static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 	if (!latency || ctx->ret < 0)
 		return 0;
 	file = current_file((int)ctx->ret);
-	/* O_PATH opens do not call the file system's open. */
-	if (!file || (BPF_CORE_READ(file, f_mode) & FSSL_FMODE_PATH) || !wanted_file(file))
+	if (!file || !wanted_file(file, cast))
 		return 0;
 	emit(file, FSSL_OPEN, latency, 0, 0);
 	return 0;
 }
 
-/* One entry and one exit program per system call. The kernel keeps 15
- * characters of a program name: "fssl_<syscall>_e/_x" stays recognisable. */
+/* One entry and one exit program per system call; the programs that read the
+ * struct file come twice: <name> with bpf_rdonly_cast, <name>_c without. The
+ * kernel keeps 15 characters of a name: "fssl_<syscall>_e/_x" stays
+ * recognisable. */
 #define FSSL_RW(syscall, op, pos)                                               \
 	SEC("tracepoint/syscalls/sys_enter_" #syscall)                          \
 	int fssl_##syscall##_e(struct trace_event_raw_sys_enter *ctx)           \
 	{                                                                       \
-		return rw_enter(ctx, op, pos);                                  \
+		return rw_enter(ctx, op, pos, true);                            \
+	}                                                                       \
+	SEC("tracepoint/syscalls/sys_enter_" #syscall)                          \
+	int fssl_##syscall##_e_c(struct trace_event_raw_sys_enter *ctx)         \
+	{                                                                       \
+		return rw_enter(ctx, op, pos, false);                           \
 	}                                                                       \
 	SEC("tracepoint/syscalls/sys_exit_" #syscall)                           \
 	int fssl_##syscall##_x(struct trace_event_raw_sys_exit *ctx)            \
@@ -311,7 +369,12 @@ static __always_inline int open_exit(struct trace_event_raw_sys_exit *ctx)
 	SEC("tracepoint/syscalls/sys_exit_" #syscall)                           \
 	int fssl_##syscall##_x(struct trace_event_raw_sys_exit *ctx)            \
 	{                                                                       \
-		return open_exit(ctx);                                          \
+		return open_exit(ctx, true);                                    \
+	}                                                                       \
+	SEC("tracepoint/syscalls/sys_exit_" #syscall)                           \
+	int fssl_##syscall##_x_c(struct trace_event_raw_sys_exit *ctx)          \
+	{                                                                       \
+		return open_exit(ctx, false);                                   \
 	}
 
 /* read/write and readv/writev use the file position; the p- variants take an
