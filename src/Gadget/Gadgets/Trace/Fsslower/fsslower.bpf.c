@@ -13,9 +13,10 @@
  * the latency is the whole system call's, and only I/O that goes through
  * these system calls is seen.
  *
- * The hooks are the per-syscall tracepoints. The raw sys_enter/sys_exit
- * tracepoints were measured too: they run for every system call of the
- * machine, and cost traced reads no less here.
+ * The hooks are the per-syscall tracepoints. The BTF raw tracepoints
+ * sys_enter/sys_exit were measured as the alternative: they run the programs
+ * for every system call of the machine (a getppid loop ran at 0.45 of its
+ * untraced rate, against 0.77 with these), and made traced reads no cheaper.
  *
  * Fast operations cost a descriptor lookup and a few reads at entry, and one
  * map lookup at exit; nothing reaches user space unless it is slow. Where the
