@@ -5,7 +5,8 @@ internal static class Helpers
 {
     private static readonly Lazy<string> OpenerPath = new(() => Compile("opener"));
     private static readonly Lazy<string> DnsBurstPath = new(() => Compile("dnsburst"));
-    private static readonly Lazy<string> FsOpsPath = new(() => Compile("fsops"));
+    // Static: it also runs inside the busybox test containers, which have no libc.
+    private static readonly Lazy<string> FsOpsPath = new(() => Compile("fsops", "-static", "-pthread"));
 
     /// <summary>Path of the opener helper (see Helpers/opener.c).</summary>
     public static string Opener => OpenerPath.Value;
@@ -16,13 +17,13 @@ internal static class Helpers
     /// <summary>Path of the fsops helper (see Helpers/fsops.c).</summary>
     public static string FsOps => FsOpsPath.Value;
 
-    private static string Compile(string name)
+    private static string Compile(string name, params string[] flags)
     {
         var source = Path.Combine(Paths.RepoRoot, "tests", "Gadget.IntegrationTests", "Helpers", name + ".c");
         var dir = Path.Combine(Path.GetTempPath(), "igt-helpers");
         Directory.CreateDirectory(dir);
         var output = Path.Combine(dir, name);
-        Shell.Run("gcc", "-O2", "-o", output, source);
+        Shell.Run("gcc", ["-O2", .. flags, "-o", output, source]);
         return output;
     }
 }

@@ -27,7 +27,7 @@ public sealed class TraceFsslowerTests : IDisposable
             KernelObjects.AssertNoneLoaded();
     }
 
-    /// <summary>What a trigger ran as, for the attribution checks.</summary>
+    /// <summary>What a trigger ran as, for the attribution checks (Pid 0: not known on the host).</summary>
     private readonly record struct Run(long Pid, ulong MountNamespace);
 
     /// <summary>Runs fsops on a path (see Helpers/fsops.c); in a real container later, through a
@@ -57,7 +57,8 @@ public sealed class TraceFsslowerTests : IDisposable
         Assert.Equal(op, e.Str("op"));
         Assert.Equal(bytes, e.Num("bytes"));
         Assert.Equal(offset, e.Num("offset"));
-        Assert.Equal(run.Pid, e.Num("pid"));
+        if (run.Pid != 0)
+            Assert.Equal(run.Pid, e.Num("pid"));
         Assert.Equal("fsops", e.Str("comm"));
         Assert.Equal(run.MountNamespace, (ulong)e.Num("mountnsid"));
     }
@@ -196,19 +197,56 @@ public sealed class TraceFsslowerTests : IDisposable
     }
 
     [Fact]
+    public void Container_io_is_attributed_and_counts_as_the_file_system_under_its_overlay()
+    {
+        Requires.Root();
+        var helper = Helpers.FsOps;
+        var backing = FileSystemOf("/var/lib/docker");
+        using var container = DockerContainer.Run(dockerOptions: ["-v", $"{Path.GetDirectoryName(helper)}:/igt-helpers:ro"]);
+        using var disk = GadgetSession.StartWithContainers(new FsslowerGadget(), new Gadget.Containers.ContainerSelector(), ("filesystem", backing), ("min", "0"));
+        using var overlay = GadgetSession.StartWithContainers(new FsslowerGadget(), new Gadget.Containers.ContainerSelector(), ("filesystem", "overlay"), ("min", "0"));
+        var name = "data-" + Guid.NewGuid().ToString("N")[..8];
+
+        // In the container's own root, on the overlay over /var/lib/docker.
+        var run = ParseRun(container.Exec("/igt-helpers/" + Path.GetFileName(helper), "/" + name, "open", "write:4096", "pread:100:1000", "fsync"))
+            with { Pid = 0 }; // getpid() in the container's pid namespace: not the pid events carry
+        FsOps(Path.Combine(_dir, name), "open", "write:1"); // the same name on the host: not a container's
+
+        var mntns = disk.Containers!.FindById(container.Id)!.MntnsId;
+        Assert.Equal(mntns, run.MountNamespace);
+        foreach (var (session, filter) in new[] { (disk, backing), (overlay, "overlay") })
+        {
+            session.WaitFor(_ => EventsFor(session, name).Count >= 4, $"for the container's 4 operations with -f {filter}");
+            session.Settle();
+            var events = EventsFor(session, name);
+            Assert.Collection(events,
+                e => AssertOp(e, run, "O", 0, 0),
+                e => AssertOp(e, run, "W", 4096, 0),
+                e => AssertOp(e, run, "R", 100, 1000),
+                e => AssertOp(e, run, "F", long.MaxValue, 0));
+            Assert.All(events, e =>
+            {
+                Assert.Equal("docker", e.Str("runtime", "runtimeName"));
+                Assert.Equal(container.Name, e.Str("runtime", "containerName"));
+            });
+        }
+    }
+
+    [Fact]
     public void The_binary_prints_the_reference_columns()
     {
         Requires.Root();
         var path = Path.Combine(_dir, "cols-" + Guid.NewGuid().ToString("N")[..8]);
-        using var ig = IgProcess.Start("trace", "fsslower", "-m", "0", "-f", FileSystemOf(_dir));
+        using var ig = IgProcess.Start("trace", "fsslower", "--host", "-m", "0", "-f", FileSystemOf(_dir));
         ig.WaitForLine(l => l.Contains("OFFSET", StringComparison.Ordinal), "with the header");
 
         var run = FsOps(path, "open", "write:123", "pwrite:7:5000");
 
-        Assert.Equal("    PID COMM             T      BYTES     OFFSET        LAT FILE", ig.Lines.First());
+        // The container column comes first (blank for the host), then the reference's columns.
+        Assert.Equal("CONTAINER                PID COMM             T      BYTES     OFFSET        LAT FILE", ig.Lines.First());
         var name = Path.GetFileName(path);
         var write = ig.WaitForLine(l => l.EndsWith(name, StringComparison.Ordinal) && l.Contains(" 5000 ", StringComparison.Ordinal), "for the pwrite");
-        Assert.Matches($@"^ *{run.Pid} fsops +W +7 +5000 +\d+ {name}$", write);
+        Assert.Matches($@"^ +{run.Pid} fsops +W +7 +5000 +\d+ {name}$", write);
         ig.Signal("INT");
         Assert.Equal(0, ig.WaitForExit());
     }
