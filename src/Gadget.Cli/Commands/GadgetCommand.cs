@@ -53,11 +53,7 @@ internal static class GadgetCommand
             ParameterKind.StringList => new Option<string[]>("--" + parameter.Key, names) { AllowMultipleArgumentsPerToken = false },
             _ => new Option<string>("--" + parameter.Key, names),
         };
-        // The gadget, not the parser, applies defaults (the same definitions serve remote
-        // runs); help still shows them like the common options' defaults.
-        option.Description = parameter.DefaultValue is { Length: > 0 } defaultValue && parameter.Kind != ParameterKind.Bool
-            ? $"{parameter.Description} [default: {defaultValue}]"
-            : parameter.Description;
+        option.Description = parameter.Description;
         if (parameter.AllowedValues is { } allowed && option is Option<string> text)
             text.AcceptOnlyFromAmong([.. allowed]);
         return option;

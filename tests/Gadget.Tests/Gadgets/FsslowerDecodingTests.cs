@@ -136,8 +136,8 @@ public class FsslowerDecodingTests
 
         Assert.Equal(0, code);
         Assert.Contains("Trace open, read, write and fsync operations slower than a threshold", console.OutText);
-        Assert.Matches(@"-m, --min <min>\s+Min latency to trace, in ms \[default: 10\]", console.OutText);
-        Assert.Matches(@"-f, --filesystem <filesystem>\s+Filesystem to trace.*\[default: ext4\]", console.OutText);
+        Assert.Matches(@"-m, --min <min>\s+Min latency to trace, in ms \(default 10\)", console.OutText);
+        Assert.Matches(@"-f, --filesystem <filesystem>\s+Filesystem to trace.*\(default ext4\)", console.OutText);
     }
 
     [Theory]

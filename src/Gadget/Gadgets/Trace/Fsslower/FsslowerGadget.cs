@@ -60,8 +60,8 @@ public sealed class FsslowerGadget : TraceGadget
 
     public override IReadOnlyList<GadgetParameter> Parameters { get; } =
     [
-        new("min", "Min latency to trace, in ms", ParameterKind.UInt, Alias: 'm', DefaultValue: "10"),
-        new("filesystem", "Filesystem to trace: a type the kernel lists in /proc/filesystems (btrfs, ext4, nfs, xfs, tmpfs, overlay, ...)",
+        new("min", "Min latency to trace, in ms (default 10)", ParameterKind.UInt, Alias: 'm', DefaultValue: "10"),
+        new("filesystem", "Filesystem to trace: a type the kernel lists in /proc/filesystems, e.g. btrfs, ext4, nfs, xfs, tmpfs, overlay (default ext4)",
             ParameterKind.String, Alias: 'f', DefaultValue: "ext4"),
     ];
 
