@@ -18,6 +18,7 @@ public sealed class ContainerDiscovery : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private readonly TextWriter _warnings;
+    private readonly HashSet<string> _warned = [];
     private readonly TextWriter? _verbose;
     private RuncWatcher? _runc;
     private Timer? _sweep;
@@ -60,7 +61,12 @@ public sealed class ContainerDiscovery : IDisposable
             }
             catch (Exception e) when (e is RuntimeUnavailableException or OperationCanceledException or HttpRequestException or Grpc.Core.RpcException)
             {
-                _warnings.WriteLine($"WARNING: {runtime.Name}: cannot list containers at {runtime.Endpoint} ({Describe(e)}); skipping it");
+                // containerd's two APIs share one socket: one warning per runtime is enough.
+                lock (_warned)
+                {
+                    if (_warned.Add(runtime.Name))
+                        _warnings.WriteLine($"WARNING: {runtime.Name}: cannot list containers at {runtime.Endpoint} ({Describe(e)}); skipping it");
+                }
                 return null;
             }
         })).ToArray();
