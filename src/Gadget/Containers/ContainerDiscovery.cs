@@ -54,6 +54,9 @@ public sealed class ContainerDiscovery : IDisposable
         {
             try
             {
+                var socket = runtime.Endpoint.Split(' ')[0];
+                if (!File.Exists(socket))
+                    throw new RuntimeUnavailableException("no socket there");
                 using var timeout = new CancellationTokenSource(options.ListTimeout);
                 foreach (var container in await runtime.ListAsync(timeout.Token).ConfigureAwait(false))
                     Collection.AddOrUpdate(container);
@@ -65,7 +68,7 @@ public sealed class ContainerDiscovery : IDisposable
                 lock (_warned)
                 {
                     if (_warned.Add(runtime.Name))
-                        _warnings.WriteLine($"WARNING: {runtime.Name}: cannot list containers at {runtime.Endpoint} ({Describe(e)}); skipping it");
+                        _warnings.WriteLine($"WARNING: {runtime.Name}: cannot list containers at {runtime.Endpoint.Split(' ')[0]} ({Describe(e)}); skipping it");
                 }
                 return null;
             }
@@ -82,7 +85,8 @@ public sealed class ContainerDiscovery : IDisposable
     private static string Describe(Exception e) => e switch
     {
         OperationCanceledException => "no answer in time",
-        Grpc.Core.RpcException rpc => rpc.Status.Detail,
+        Grpc.Core.RpcException rpc => rpc.Status.DebugException?.InnerException?.Message ?? rpc.Status.DebugException?.Message ?? rpc.Status.Detail,
+        RuntimeUnavailableException => e.Message,
         _ => e.InnerException?.Message ?? e.Message,
     };
 
