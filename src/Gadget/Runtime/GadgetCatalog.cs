@@ -1,4 +1,5 @@
 using Gadget.Gadgets;
+using Gadget.Gadgets.Trace.Bind;
 using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Fsslower;
@@ -12,6 +13,7 @@ public static class GadgetCatalog
 {
     public static IReadOnlyList<TraceGadget> TraceGadgets { get; } =
     [
+        new BindGadget(),
         new DnsGadget(),
         new ExecGadget(),
         new OpenGadget(),

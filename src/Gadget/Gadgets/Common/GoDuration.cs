@@ -1,7 +1,8 @@
 namespace Gadget.Gadgets.Common;
 
 /// <summary>Formats nanoseconds like Go's time.Duration.String(), as the reference prints
-/// durations in columns: "850ns", "1.5µs", "12.345678ms", "1m2.5s", "0s".</summary>
+/// durations in columns: "850ns", "1.5µs", "12.345678ms", "1m2.5s", "0s"; and reads the
+/// durations its flags take ("10ms", "1.5s", "2m30s", "0").</summary>
 public static class GoDuration
 {
     /// <summary>Enough for any duration ("-2562047h47m16.854775808s" is 25 bytes).</summary>
@@ -118,5 +119,46 @@ public static class GoDuration
     {
         text.CopyTo(destination);
         return text.Length;
+    }
+
+    /// <summary>Parses a Go duration into nanoseconds; false for text that is not one, or negative.</summary>
+    public static bool TryParse(string text, out ulong nanoseconds)
+    {
+        nanoseconds = 0;
+        var s = text.Trim();
+        if (s == "0")
+            return true;
+        if (s.Length == 0)
+            return false;
+        decimal total = 0;
+        var i = 0;
+        while (i < s.Length)
+        {
+            var start = i;
+            while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.'))
+                i++;
+            if (i == start || !decimal.TryParse(s.AsSpan(start, i - start), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var value))
+                return false;
+            var unitStart = i;
+            while (i < s.Length && !char.IsAsciiDigit(s[i]) && s[i] != '.')
+                i++;
+            decimal? scale = s[unitStart..i] switch
+            {
+                "ns" => 1m,
+                "us" or "µs" or "μs" => 1_000m,
+                "ms" => 1_000_000m,
+                "s" => 1_000_000_000m,
+                "m" => 60_000_000_000m,
+                "h" => 3_600_000_000_000m,
+                _ => null,
+            };
+            if (scale is null)
+                return false;
+            total += value * scale.Value;
+            if (total > long.MaxValue)
+                return false;
+        }
+        nanoseconds = (ulong)decimal.Truncate(total);
+        return true;
     }
 }

@@ -18,6 +18,9 @@ public static class IpAddressText
     /// <summary>Enough for any address ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" is 39).</summary>
     public const int MaxLength = 46;
 
+    /// <summary>Enough for "[address]:port".</summary>
+    public const int MaxEndpointLength = MaxLength + 8;
+
     /// <summary>Writes a 4- or 16-byte address; returns the bytes written (0 for other sizes).</summary>
     public static int Format(ReadOnlySpan<byte> address, Span<byte> destination)
     {
@@ -40,6 +43,21 @@ public static class IpAddressText
             6 => Format(bytes, destination),
             _ => 0,
         };
+    }
+
+    /// <summary>"a.b.c.d:port", or "[v6]:port" (version 6, as the reference's endpoints print,
+    /// even when the address is IPv4-mapped): the brackets keep the port apart from the groups.</summary>
+    public static int FormatEndpoint(in AddressBytes address, byte ipVersion, ushort port, Span<byte> destination)
+    {
+        var length = 0;
+        if (ipVersion == 6)
+            destination[length++] = (byte)'[';
+        length += Format(address, ipVersion, destination[length..]);
+        if (ipVersion == 6)
+            destination[length++] = (byte)']';
+        destination[length++] = (byte)':';
+        port.TryFormat(destination[length..], out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        return length + written;
     }
 
     private static int FormatV4(ReadOnlySpan<byte> address, Span<byte> destination)
