@@ -5,6 +5,7 @@ using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Fsslower;
 using Gadget.Gadgets.Trace.Open;
 using Gadget.Gadgets.Trace.Sni;
+using Gadget.Gadgets.Trace.Tcpconnect;
 
 namespace Gadget.Runtime;
 
@@ -19,6 +20,7 @@ public static class GadgetCatalog
         new OpenGadget(),
         new SniGadget(),
         new FsslowerGadget(),
+        new TcpconnectGadget(),
     ];
 
     /// <summary>One-line help of each category, as the reference words it.</summary>
