@@ -5,6 +5,7 @@ using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Fsslower;
 using Gadget.Gadgets.Trace.Open;
 using Gadget.Gadgets.Trace.Sni;
+using Gadget.Gadgets.Trace.Tcp;
 using Gadget.Gadgets.Trace.Tcpconnect;
 
 namespace Gadget.Runtime;
@@ -20,6 +21,7 @@ public static class GadgetCatalog
         new OpenGadget(),
         new SniGadget(),
         new FsslowerGadget(),
+        new TcpGadget(),
         new TcpconnectGadget(),
     ];
 
