@@ -116,6 +116,24 @@ internal sealed class GadgetSession : IDisposable
         throw new TimeoutException($"no event {what} within {timeout ?? TimeSpan.FromSeconds(10)}; got {_output.Records.Count} records, last: {_output.Records.LastOrDefault()}");
     }
 
+    /// <summary>Waits until <paramref name="count"/> events match, and returns them in arrival order.</summary>
+    public List<JsonElement> WaitForAll(Func<JsonElement, bool> match, int count, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        List<JsonElement> found;
+        do
+        {
+            found = _output.Records.Where(match).ToList();
+            if (found.Count >= count)
+                return found;
+            if (_failure is not null)
+                throw new InvalidOperationException($"the gadget failed: {_failure.Message}", _failure);
+            Thread.Sleep(20);
+        }
+        while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"{found.Count} of {count} events {what} within {timeout ?? TimeSpan.FromSeconds(10)}; got {_output.Records.Count} records, last: {_output.Records.LastOrDefault()}");
+    }
+
     /// <summary>Waits for the batch latency to pass, so events of what just ran have arrived.</summary>
     public void Settle() => Thread.Sleep(300);
 

@@ -7,6 +7,7 @@ internal static class Helpers
     private static readonly Lazy<string> DnsBurstPath = new(() => Compile("dnsburst"));
     // Static: it also runs inside the busybox test containers, which have no libc.
     private static readonly Lazy<string> FsOpsPath = new(() => Compile("fsops", "-static", "-pthread"));
+    private static readonly Lazy<string> SocketsPath = new(() => Compile("sockets"));
 
     /// <summary>Path of the opener helper (see Helpers/opener.c).</summary>
     public static string Opener => OpenerPath.Value;
@@ -16,6 +17,9 @@ internal static class Helpers
 
     /// <summary>Path of the fsops helper (see Helpers/fsops.c).</summary>
     public static string FsOps => FsOpsPath.Value;
+
+    /// <summary>Path of the sockets helper (see Helpers/sockets.c).</summary>
+    public static string Sockets => SocketsPath.Value;
 
     private static string Compile(string name, params string[] flags)
     {
