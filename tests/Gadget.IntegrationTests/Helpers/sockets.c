@@ -6,13 +6,13 @@
 //       -> "bind port=<bound port> errno=<0 or errno>" per bind; "twice" keeps the first
 //          socket and binds a second one to the same address (EADDRINUSE); "wait" prints
 //          "waiting" and reads a line from stdin first (so the test knows the pid in advance)
-//   sockets listen <4|6> <addr> <port> [backlog=<n>] [accept=<n>] [delay=<ms>] [wait]
+//   sockets listen <4|6> <addr> <port> [backlog=<n>] [accept=<n>] [delay=<ms>] [wait] [reset]
 //       -> "listening port=<port>", then after <delay> ms accepts <n> connections
-//          ("accepted port=<peer port>"), closes them and exits; "wait" first reads a line
-//          from stdin (the test says when its clients are queued)
-//   sockets connect <4|6> <addr> <port> [nonblock] [shutdown] [die]
-//       -> "connect port=<source port> errno=<0 or errno>"; "shutdown" calls
-//          shutdown(SHUT_RDWR) before close; "die" is killed by SIGKILL holding the socket
+//          ("accepted port=<peer port>"), closes them (with a RST for "reset") and exits;
+//          "wait" first reads a line from stdin (the test says when its clients are queued)
+//   sockets connect <4|6> <addr> <port> [nonblock] [hold=<ms>] [shutdown] [die]
+//       -> "connect port=<source port> errno=<0 or errno>"; waits <hold> ms; "shutdown"
+//          calls shutdown(SHUT_RDWR) before close; "die" is killed by SIGKILL holding the socket
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -175,6 +175,11 @@ static int do_listen(int argc, char **argv)
 		}
 		printf("accepted port=%d\n", peer_port(c));
 		fflush(stdout);
+		if (has(argc, argv, "reset")) {
+			/* Linger 0: close() aborts the connection with a RST. */
+			struct linger abort = { .l_onoff = 1, .l_linger = 0 };
+			setsockopt(c, SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));
+		}
 		close(c);
 	}
 	close(fd);
@@ -201,6 +206,8 @@ static int do_connect(int argc, char **argv)
 	fflush(stdout);
 	if (has(argc, argv, "die"))
 		kill(getpid(), SIGKILL);
+	if (value(argc, argv, "hold"))
+		usleep(atoi(value(argc, argv, "hold")) * 1000);
 	if (has(argc, argv, "shutdown")) {
 		shutdown(fd, SHUT_RDWR);
 		usleep(100 * 1000);

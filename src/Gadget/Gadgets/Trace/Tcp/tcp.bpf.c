@@ -10,7 +10,10 @@
  *            which may be in softirq context where current is not the caller.
  *   accept:  the exit of accept()/accept4(): the new descriptor's socket.
  *   close:   the state change tcp_close() makes while the socket's file is
- *            being released, in the context of the process that closed it.
+ *            being released, in the context of the process that closed it; or,
+ *            for a connection that had already reached CLOSE (reset, or the
+ *            end of a shutdown()), the destruction of the socket that
+ *            tcp_close() then does itself.
  */
 #include "gadget.h"
 #include "gadget_sock.h"
@@ -71,6 +74,21 @@ struct {
 	__type(key, __u64);
 	__type(value, gadget_mntns_id);
 } owners SEC(".maps");
+
+/* Connections that reached CLOSE while their owner still had them open: the
+ * owner's close() only destroys them, without a state change, and the close
+ * event comes from tcp_destroy_sock. The tuple is kept from the state change. */
+struct closed_tuple {
+	struct gadget_l4endpoint src;
+	struct gadget_l4endpoint dst;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct closed_tuple);
+} closed_open SEC(".maps");
 
 GADGET_EVENT(tcp_event);
 
@@ -152,19 +170,30 @@ static __always_inline bool is_close_transition(int oldstate, int newstate)
 	}
 }
 
-static __always_inline void handle_close(struct trace_event_raw_inet_sock_set_state *ctx, __u64 sk)
+static __always_inline bool was_connected(int state)
 {
-	struct sock *s = (struct sock *)sk;
+	switch (state) {
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Sends the close event of sk for the current task. Its mount namespace is the
+ * task's, or, for a task that exits (it left its namespaces before its files
+ * were closed), the one recorded when the connection was made. */
+static __always_inline void emit_close(__u64 sk, const struct gadget_l4endpoint *src,
+				       const struct gadget_l4endpoint *dst)
+{
+	gadget_mntns_id mntns_id = gadget_current_mntns_id();
 	struct gadget_event_header header;
-	struct gadget_l4endpoint src = {}, dst = {};
-	gadget_mntns_id mntns_id;
 
-	if (!is_close_transition(ctx->oldstate, ctx->newstate))
-		return;
-	if (BPF_CORE_READ_BITFIELD_PROBED(s, sk_shutdown) != SHUTDOWN_MASK || !file_released(s))
-		return;
-
-	mntns_id = gadget_current_mntns_id();
 	if (!mntns_id) {
 		gadget_mntns_id *owner = bpf_map_lookup_elem(&owners, &sk);
 
@@ -175,8 +204,26 @@ static __always_inline void handle_close(struct trace_event_raw_inet_sock_set_st
 	if (gadget_should_discard_mntns_id(mntns_id))
 		return;
 	gadget_fill_header(&header, mntns_id);
-	endpoints_from_ctx(ctx, &src, &dst);
-	emit(&header, s, TCP_EVENT_CLOSE, 0, &src, &dst);
+	emit(&header, (struct sock *)sk, TCP_EVENT_CLOSE, 0, src, dst);
+}
+
+static __always_inline void handle_close(struct trace_event_raw_inet_sock_set_state *ctx, __u64 sk)
+{
+	struct sock *s = (struct sock *)sk;
+	struct closed_tuple tuple = {};
+
+	if (!was_connected(ctx->oldstate))
+		return;
+	endpoints_from_ctx(ctx, &tuple.src, &tuple.dst);
+	if (is_close_transition(ctx->oldstate, ctx->newstate) &&
+	    BPF_CORE_READ_BITFIELD_PROBED(s, sk_shutdown) == SHUTDOWN_MASK && file_released(s)) {
+		emit_close(sk, &tuple.src, &tuple.dst);
+		return;
+	}
+	/* Reset by the peer, or done after a shutdown(), while the owner still has
+	 * the socket: its close() will find it in CLOSE and only destroy it. */
+	if (ctx->newstate == TCP_CLOSE && BPF_CORE_READ(s, sk_socket))
+		bpf_map_update_elem(&closed_open, &sk, &tuple, BPF_ANY);
 }
 
 SEC("tracepoint/sock/inet_sock_set_state")
@@ -282,12 +329,22 @@ int trace_tcp_accept_exit(struct trace_event_raw_sys_exit *ctx)
 	return handle_accept_exit(ctx->ret);
 }
 
-/* A socket that goes away without a close we saw (reset, kernel socket): forget it. */
+/* The owner's close() of a connection that was already in CLOSE: tcp_close()
+ * destroys it at once, in the owner's context. Any other socket going away
+ * only leaves the maps. */
 SEC("tracepoint/tcp/tcp_destroy_sock")
 int trace_tcp_destroy(struct trace_event_raw_tcp_event_sk *ctx)
 {
 	__u64 sk = (__u64)ctx->skaddr;
+	struct closed_tuple *closed = bpf_map_lookup_elem(&closed_open, &sk);
 
+	if (closed) {
+		struct closed_tuple tuple = *closed;
+
+		bpf_map_delete_elem(&closed_open, &sk);
+		emit_close(sk, &tuple.src, &tuple.dst);
+		return 0;
+	}
 	bpf_map_delete_elem(&owners, &sk);
 	return 0;
 }
