@@ -2,11 +2,15 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using Gadget.Gadgets;
+using Gadget.Gadgets.Common;
+using Gadget.Gadgets.Trace.Bind;
 using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Fsslower;
 using Gadget.Gadgets.Trace.Open;
 using Gadget.Gadgets.Trace.Sni;
+using Gadget.Gadgets.Trace.Tcp;
+using Gadget.Gadgets.Trace.Tcpconnect;
 
 namespace Gadget.Tests.Bpf;
 
@@ -21,7 +25,20 @@ public class EventLayoutTests
         { new DnsGadget(), "dns_event", typeof(DnsEvent) },
         { new SniGadget(), "sni_event", typeof(SniEvent) },
         { new FsslowerGadget(), "fsslower_event", typeof(FsslowerEvent) },
+        { new BindGadget(), "bind_event", typeof(BindEvent) },
+        { new TcpGadget(), "tcp_event", typeof(TcpEvent) },
+        { new TcpconnectGadget(), "tcpconnect_event", typeof(TcpconnectEvent) },
     };
+
+    [Theory]
+    [MemberData(nameof(NetworkGadgets))]
+    public void Endpoints_mirror_their_btf(TraceGadget gadget)
+    {
+        using var bpf = gadget.OpenObject();
+        AssertMirrors(bpf.Btf, "gadget_l4endpoint", typeof(L4Endpoint));
+    }
+
+    public static TheoryData<TraceGadget> NetworkGadgets => [new TcpGadget(), new TcpconnectGadget()];
 
     [Theory]
     [MemberData(nameof(Events))]

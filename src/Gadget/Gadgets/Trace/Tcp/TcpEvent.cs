@@ -20,7 +20,8 @@ public struct TcpEvent
     public int Error;
     public L4Endpoint Src;
     public L4Endpoint Dst;
-    public TcpEventType Type;
+    /// <summary>A <see cref="TcpEventType"/>.</summary>
+    public byte Type;
     public TcpPad Pad;
 }
 
