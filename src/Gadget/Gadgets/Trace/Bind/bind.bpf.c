@@ -76,7 +76,7 @@ const volatile bool filter_by_pid = false;
 const volatile bool filter_by_port = false;
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH); /* a thread killed inside bind() leaves its entry */
 	__uint(max_entries, 10240);
 	__type(key, __u32);
 	__type(value, struct bind_args);

@@ -214,16 +214,18 @@ static __always_inline void handle_close(struct trace_event_raw_inet_sock_set_st
 
 	if (!was_connected(ctx->oldstate))
 		return;
-	endpoints_from_ctx(ctx, &tuple.src, &tuple.dst);
 	if (is_close_transition(ctx->oldstate, ctx->newstate) &&
 	    BPF_CORE_READ_BITFIELD_PROBED(s, sk_shutdown) == SHUTDOWN_MASK && file_released(s)) {
+		endpoints_from_ctx(ctx, &tuple.src, &tuple.dst);
 		emit_close(sk, &tuple.src, &tuple.dst);
 		return;
 	}
 	/* Reset by the peer, or done after a shutdown(), while the owner still has
 	 * the socket: its close() will find it in CLOSE and only destroy it. */
-	if (ctx->newstate == TCP_CLOSE && BPF_CORE_READ(s, sk_socket))
+	if (ctx->newstate == TCP_CLOSE && BPF_CORE_READ(s, sk_socket)) {
+		endpoints_from_ctx(ctx, &tuple.src, &tuple.dst);
 		bpf_map_update_elem(&closed_open, &sk, &tuple, BPF_ANY);
+	}
 }
 
 SEC("tracepoint/sock/inet_sock_set_state")
@@ -241,6 +243,8 @@ int trace_tcp_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		gadget_mntns_id mntns_id = gadget_current_mntns_id();
 		struct gadget_event_header header;
 
+		/* A socket connected again after it failed: its old close is moot. */
+		bpf_map_delete_elem(&closed_open, &sk);
 		if (gadget_should_discard_mntns_id(mntns_id))
 			return 0;
 		gadget_fill_header(&header, mntns_id);
