@@ -7,6 +7,8 @@ namespace Gadget.IntegrationTests.Cli;
 /// reference prints them, and one-line errors for bad flag values.</summary>
 public sealed class NetworkGadgetCliTests
 {
+    private static string[] Words(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     [Theory]
     [InlineData("bind", "Trace the kernel functions performing socket binding", "--pids", "-P, --ports", "-i, --ignore-errors")]
     [InlineData("tcp", "Trace TCP connect, accept and close", "--accept-only", "--connect-only", "--failure-only")]
@@ -45,9 +47,10 @@ public sealed class NetworkGadgetCliTests
     public void Trace_tcp_prints_the_reference_columns()
     {
         Requires.Root();
-        using var ig = IgProcess.Start("trace", "tcp");
-        var header = ig.WaitForLine(l => l.StartsWith("T ", StringComparison.Ordinal), "with the header");
-        Assert.Equal(["T", "PID", "COMM", "IP", "SRC", "DST"], header.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        using var ig = IgProcess.Start("trace", "tcp", "--host");
+        // A CONTAINER column comes first (blank for host processes), then the reference's.
+        var header = ig.WaitForLine(l => l.Contains(" T ", StringComparison.Ordinal), "with the header");
+        Assert.Equal(["CONTAINER", "T", "PID", "COMM", "IP", "SRC", "DST"], Words(header));
         using var listener = SocketsProcess.Start(Site.Host, "listen", "4", "127.0.0.1", "0");
         var port = listener.Next("listening").Int("port");
 
@@ -56,10 +59,10 @@ public sealed class NetworkGadgetCliTests
 
         var clientPort = client.Single("connect").Int("port");
         var pid = client.Pid.ToString(CultureInfo.InvariantCulture);
-        var line = ig.WaitForLine(l => l.StartsWith("C ", StringComparison.Ordinal) && l.Contains($" {pid} ", StringComparison.Ordinal), "for the connect");
-        Assert.Equal(["C", pid, "sockets", "4", $"127.0.0.1:{clientPort}", $"127.0.0.1:{port}"], line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        ig.WaitForLine(l => l.StartsWith("A ", StringComparison.Ordinal) && l.Contains($" {listener.Pid} ", StringComparison.Ordinal), "for the accept");
-        ig.WaitForLine(l => l.StartsWith("X ", StringComparison.Ordinal) && l.Contains($" {pid} ", StringComparison.Ordinal), "for the close");
+        var line = ig.WaitForLine(l => Words(l) is ["C", var p, ..] && p == pid, "for the connect");
+        Assert.Equal(["C", pid, "sockets", "4", $"127.0.0.1:{clientPort}", $"127.0.0.1:{port}"], Words(line));
+        ig.WaitForLine(l => Words(l) is ["A", var p, ..] && p == listener.Pid.ToString(CultureInfo.InvariantCulture), "for the accept");
+        ig.WaitForLine(l => Words(l) is ["X", var p, ..] && p == pid, "for the close");
         ig.Signal("INT");
         Assert.Equal(0, ig.WaitForExit());
         KernelObjects.AssertNoneLoaded();
@@ -69,12 +72,12 @@ public sealed class NetworkGadgetCliTests
     public void Trace_bind_and_tcpconnect_print_the_reference_columns()
     {
         Requires.Root();
-        using var bind = IgProcess.Start("trace", "bind");
-        using var connect = IgProcess.Start("trace", "tcpconnect", "--latency");
+        using var bind = IgProcess.Start("trace", "bind", "--host");
+        using var connect = IgProcess.Start("trace", "tcpconnect", "--host", "--latency");
         var bindHeader = bind.WaitForLine(l => l.Contains("PROTO", StringComparison.Ordinal), "with the header");
-        Assert.Equal(["PID", "COMM", "PROTO", "ADDR", "PORT", "OPTS", "IF"], bindHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["CONTAINER", "PID", "COMM", "PROTO", "ADDR", "PORT", "OPTS", "IF"], Words(bindHeader));
         var connectHeader = connect.WaitForLine(l => l.Contains("LATENCY", StringComparison.Ordinal), "with the header");
-        Assert.Equal(["PID", "COMM", "IP", "SRC", "DST", "LATENCY"], connectHeader.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["CONTAINER", "PID", "COMM", "IP", "SRC", "DST", "LATENCY"], Words(connectHeader));
 
         using var listener = SocketsProcess.Start(Site.Host, "listen", "6", "::1", "0");
         var port = listener.Next("listening").Int("port");
@@ -83,8 +86,8 @@ public sealed class NetworkGadgetCliTests
 
         var bindLine = bind.WaitForLine(l => l.Contains($" {listener.Pid} ", StringComparison.Ordinal), "for the listener's bind");
         Assert.Equal([listener.Pid.ToString(CultureInfo.InvariantCulture), "sockets", "TCP", "::1", port.ToString(CultureInfo.InvariantCulture), ".R...", "0"],
-            bindLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        var connectLine = connect.WaitForLine(l => l.Contains($" {client.Pid} ", StringComparison.Ordinal), "for the connect").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Words(bindLine));
+        var connectLine = Words(connect.WaitForLine(l => l.Contains($" {client.Pid} ", StringComparison.Ordinal), "for the connect"));
         Assert.Equal([client.Pid.ToString(CultureInfo.InvariantCulture), "sockets", "6", $"[::1]:{client.Single("connect").Int("port")}", $"[::1]:{port}"], connectLine[..5]);
         Assert.Matches(@"^[0-9.]+(ns|µs|ms|s)$", connectLine[5]);
         bind.Signal("INT");
