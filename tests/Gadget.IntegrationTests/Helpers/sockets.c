@@ -1,6 +1,6 @@
 // Test helper: drives exact socket calls, so tests control what the network gadgets see,
 // and prints what happened as "key=value" lines for the assertions. The first line is
-// "ns mnt=<id> net=<id>": the namespaces the events must carry.
+// "ns mnt=<id> net=<id> pid=<pid>": the namespaces and process id the events must carry.
 //   sockets bind <tcp|udp> <4|6> <addr> <port> [reuseaddr] [reuseport] [freebind] [transparent]
 //                [noport] [dev=<ifname>] [uid=<n>] [twice] [wait]
 //       -> "bind port=<bound port> errno=<0 or errno>" per bind; "twice" keeps the first
@@ -230,7 +230,7 @@ static unsigned long long ns_id(const char *kind)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("ns mnt=%llu net=%llu\n", ns_id("mnt"), ns_id("net"));
+	printf("ns mnt=%llu net=%llu pid=%d\n", ns_id("mnt"), ns_id("net"), getpid());
 	if (argc >= 6 && strcmp(argv[1], "bind") == 0)
 		return do_bind(argc, argv);
 	if (argc >= 5 && strcmp(argv[1], "listen") == 0)

@@ -7,7 +7,8 @@ internal static class Helpers
     private static readonly Lazy<string> DnsBurstPath = new(() => Compile("dnsburst"));
     // Static: it also runs inside the busybox test containers, which have no libc.
     private static readonly Lazy<string> FsOpsPath = new(() => Compile("fsops", "-static", "-pthread"));
-    private static readonly Lazy<string> SocketsPath = new(() => Compile("sockets"));
+    // Static, so the same binary runs in a busybox container (DockerSite mounts its directory).
+    private static readonly Lazy<string> SocketsPath = new(() => Compile("sockets", "-static"));
 
     /// <summary>Path of the opener helper (see Helpers/opener.c).</summary>
     public static string Opener => OpenerPath.Value;

@@ -48,9 +48,12 @@ internal sealed class SocketsProcess : IDisposable
         var ns = Next("ns");
         MountNamespace = ns.ULong("mnt");
         NetworkNamespace = ns.ULong("net");
+        Pid = ns.Int("pid");
     }
 
-    public int Pid => _process.Id;
+    /// <summary>The helper's process id, as it sees it (the site may start it through another
+    /// process, such as docker exec).</summary>
+    public int Pid { get; }
 
     /// <summary>The mount namespace the helper runs in: what events must carry as mountnsid.</summary>
     public ulong MountNamespace { get; }
