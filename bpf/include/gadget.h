@@ -22,6 +22,11 @@
 typedef __u64 gadget_mntns_id;
 typedef __u64 gadget_timestamp; /* nanoseconds since boot (CLOCK_BOOTTIME) */
 typedef __s32 gadget_errno;     /* 0 on success, a positive errno otherwise */
+typedef __u64 gadget_netns_id;  /* inode number of a network namespace */
+
+/* Address families (vmlinux.h has no macros). */
+#define GADGET_AF_INET 2
+#define GADGET_AF_INET6 10
 
 /* The common prefix of every event record; C# mirrors it as EventHeader. */
 struct gadget_event_header {

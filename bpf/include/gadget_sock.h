@@ -13,16 +13,11 @@
 #include "gadget.h"
 #include <bpf/bpf_endian.h>
 
-#define GADGET_AF_INET 2
-#define GADGET_AF_INET6 10
 #ifndef GADGET_IPPROTO_TCP
 #define GADGET_IPPROTO_TCP 6
 #endif
 #define GADGET_S_IFMT 00170000
 #define GADGET_S_IFSOCK 0140000
-
-/* As in gadget_socket.h: the same typedef, so both headers can be included. */
-typedef __u64 gadget_netns_id;
 
 /* One end of a connection; C# mirrors it as L4Endpoint. */
 struct gadget_l4endpoint {

@@ -24,14 +24,6 @@
 
 #include "gadget.h"
 
-#ifndef AF_INET
-#define AF_INET 2
-#endif
-#ifndef AF_INET6
-#define AF_INET6 10
-#endif
-
-typedef __u64 gadget_netns_id;
 
 struct gadget_socket_owner {
 	gadget_mntns_id mntns_id;
@@ -70,7 +62,7 @@ static __always_inline void gadget_socket_set_owner(struct gadget_socket_owner *
 
 static __always_inline bool gadget_socket_is_inet(__u32 family)
 {
-	return family == AF_INET || family == AF_INET6;
+	return family == GADGET_AF_INET || family == GADGET_AF_INET6;
 }
 
 SEC("cgroup/sock_create")
