@@ -4,6 +4,7 @@ using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Fsslower;
 using Gadget.Gadgets.Trace.Mount;
+using Gadget.Gadgets.Trace.Oomkill;
 using Gadget.Gadgets.Trace.Open;
 using Gadget.Gadgets.Trace.Signal;
 using Gadget.Gadgets.Trace.Sni;
@@ -27,6 +28,7 @@ public static class GadgetCatalog
         new TcpconnectGadget(),
         new MountGadget(),
         new SignalGadget(),
+        new OomkillGadget(),
     ];
 
     /// <summary>One-line help of each category, as the reference words it.</summary>
