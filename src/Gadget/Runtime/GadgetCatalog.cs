@@ -1,5 +1,6 @@
 using Gadget.Gadgets;
 using Gadget.Gadgets.Trace.Bind;
+using Gadget.Gadgets.Trace.Capabilities;
 using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Fsslower;
@@ -29,6 +30,7 @@ public static class GadgetCatalog
         new MountGadget(),
         new SignalGadget(),
         new OomkillGadget(),
+        new CapabilitiesGadget(),
     ];
 
     /// <summary>One-line help of each category, as the reference words it.</summary>
