@@ -14,7 +14,10 @@ public sealed class SignalGadget : TraceGadget
     public override IReadOnlyList<GadgetParameter> Parameters { get; } =
     [
         new("pid", "Show only signal sent by this particular PID", ParameterKind.UInt, DefaultValue: "0"),
-        new("signal", "Trace only this signal (it can be an int like 9 or string beginning with \"SIG\" like \"SIGKILL\")", ParameterKind.String),
+        new("signal", "Trace only this signal (it can be an int like 9 or string beginning with \"SIG\" like \"SIGKILL\")", ParameterKind.String)
+        {
+            Validator = static text => SignalNames.TryParse(text, out _) ? null : ExpectedSignal,
+        },
         new("failed-only", "Show only events where the syscall sending a signal failed", ParameterKind.Bool, Alias: 'f', DefaultValue: "false"),
         new("kill-only", "Show only events issued by kill syscall", ParameterKind.Bool, Alias: 'k', DefaultValue: "false"),
     ];
@@ -32,16 +35,11 @@ public sealed class SignalGadget : TraceGadget
 
     public override IReadOnlyList<string> DefaultColumns(ParameterValues parameters) => ["pid", "comm", "signal", "tpid", "ret"];
 
+    private static readonly string ExpectedSignal = $"a signal name (SIGKILL or KILL) or number (1-{SignalNames.Max})";
+
     /// <summary>The --signal value as a number, 0 for every signal.</summary>
-    public static int ParseSignal(ParameterValues parameters)
-    {
-        var text = parameters.GetString("signal");
-        if (text is null)
-            return 0;
-        return SignalNames.TryParse(text, out var signal)
-            ? signal
-            : throw new GadgetException($"invalid value \"{text}\" for --signal: expected a signal name (SIGKILL or KILL) or number (1-{SignalNames.Max})");
-    }
+    public static int ParseSignal(ParameterValues parameters) =>
+        parameters.GetString("signal") is { } text && SignalNames.TryParse(text, out var signal) ? signal : 0;
 
     public override void Configure(BpfObject bpf, ParameterValues parameters)
     {
