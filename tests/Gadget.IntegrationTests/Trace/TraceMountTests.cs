@@ -27,7 +27,13 @@ public sealed partial class TraceMountTests : IDisposable
         Directory.CreateDirectory(_target);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        // Every test stops what it started: nothing of ours may stay loaded after it.
+        if (Gadget.Bpf.Privileges.IsRoot)
+            KernelObjects.AssertNoneLoaded();
+    }
 
     /// <summary>Mounts and unmounts (some of which fail) in a new private mount namespace and
     /// returns its id. The namespace goes away with the shell, and the mounts with it.</summary>

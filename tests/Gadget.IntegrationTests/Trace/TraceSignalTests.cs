@@ -13,7 +13,13 @@ public sealed class TraceSignalTests : IDisposable
 
     private readonly string _dir = Paths.NewTempDirectory();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        // Every test stops what it started: nothing of ours may stay loaded after it.
+        if (Gadget.Bpf.Privileges.IsRoot)
+            KernelObjects.AssertNoneLoaded();
+    }
 
     /// <summary>What one run of the signaler did: its pid (and comm), its child, the free pid it
     /// failed to signal.</summary>
@@ -121,6 +127,19 @@ public sealed class TraceSignalTests : IDisposable
             [new Sent(run.Pid, run.Comm, SIGUSR1, run.Child, 0), new Sent(run.Pid, run.Comm, SIGUSR2, run.Child, 0),
              new Sent(run.Pid, run.Comm, SIGTERM, run.Free, -ESRCH), new Sent(run.Pid, run.Comm, SIGKILL, run.Child, 0)],
             EventsOf(session, run));
+    }
+
+    [Theory]
+    [InlineData("--signal", "SIGFOO", "Error: invalid value \"SIGFOO\" for --signal: expected a signal name (SIGKILL or KILL) or number (1-64)")]
+    [InlineData("--signal", "65", "Error: invalid value \"65\" for --signal: expected a signal name (SIGKILL or KILL) or number (1-64)")]
+    public void The_binary_rejects_a_bad_signal_in_one_line_and_loads_nothing(string flag, string value, string message)
+    {
+        Requires.Root();
+        var result = Shell.TryRun(Paths.IgBinary, null, TimeSpan.FromSeconds(15), "trace", "signal", flag, value);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(message, result.Error.Trim());
+        Assert.Equal("", result.Output);
     }
 
     /// <summary>sigsnoop's lines for one command: "TIME PID COMM SIG TPID RESULT", signals as numbers.</summary>
