@@ -17,7 +17,7 @@
  */
 #include "gadget.h"
 
-#define CAP_STACK_DEPTH 16
+#define CAP_STACK_DEPTH 8
 #define CAP_CALLERS_MAX 32
 #define CAP_UNIQUE_MAX 10240
 #define CAP_PENDING_MAX 10240
