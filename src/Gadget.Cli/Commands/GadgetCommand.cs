@@ -54,9 +54,6 @@ internal static class GadgetCommand
             _ => new Option<string>("--" + parameter.Key, names),
         };
         option.Description = parameter.Description;
-        // Help hides the default of a flag; one that is on unless "--flag=false" must say so, as the reference's does.
-        if (parameter.Kind == ParameterKind.Bool && parameter.DefaultValue == "true")
-            option.Description += " (default true)";
         if (parameter.AllowedValues is { } allowed && option is Option<string> text)
             text.AcceptOnlyFromAmong([.. allowed]);
         return option;

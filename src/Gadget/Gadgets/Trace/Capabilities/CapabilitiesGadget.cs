@@ -15,7 +15,7 @@ public sealed class CapabilitiesGadget : TraceGadget
 
     public override IReadOnlyList<GadgetParameter> Parameters { get; } =
     [
-        new("audit-only", "Only show audit checks", ParameterKind.Bool, DefaultValue: "true"),
+        new("audit-only", "Only show audit checks (default true)", ParameterKind.Bool, DefaultValue: "true"),
         new("unique", "Only show a capability once on the same container", ParameterKind.Bool, DefaultValue: "false"),
     ];
 
