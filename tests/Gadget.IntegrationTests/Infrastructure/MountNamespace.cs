@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gadget.Runtime;
 
 namespace Gadget.IntegrationTests.Infrastructure;
 
@@ -16,20 +15,5 @@ internal static class MountNamespace
     {
         var text = link.Trim();
         return ulong.Parse(text[(text.IndexOf('[') + 1)..^1], CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A filter that lets only these namespaces through, for the in-kernel filter.</summary>
-    public static IMountNamespaceFilter Only(params ulong[] namespaces) => new Fixed(namespaces);
-
-    private sealed class Fixed(IReadOnlyCollection<ulong> namespaces) : IMountNamespaceFilter
-    {
-        public IReadOnlyCollection<ulong> Current => namespaces;
-
-        public IDisposable Subscribe(Action<ulong, bool> changed) => new Nothing();
-
-        private sealed class Nothing : IDisposable
-        {
-            public void Dispose() { }
-        }
     }
 }

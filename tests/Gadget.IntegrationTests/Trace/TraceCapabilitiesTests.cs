@@ -137,7 +137,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
         Requires.Root();
         var chown = Unique("/bin/chown", "igc");
         var comm = Path.GetFileName(chown);
-        using var ig = IgProcess.Start("trace", "capabilities");
+        using var ig = IgProcess.Start("trace", "capabilities", "--host");
         ig.WaitForLine(l => l.Contains("VERDICT", StringComparison.Ordinal), "with the header");
 
         var pid = Shell.RunAndGetPid(chown, "1:1", _file);
@@ -148,5 +148,25 @@ public sealed class TraceCapabilitiesTests : IDisposable
         ig.Signal("INT");
         Assert.Equal(0, ig.WaitForExit());
         KernelObjects.AssertNoneLoaded();
+    }
+
+    [Fact]
+    public void A_denied_check_in_a_Docker_container_is_the_containers()
+    {
+        Requires.Root();
+        using var container = DockerContainer.Run(dockerOptions: ["--cap-drop", "CHOWN"]);
+        using var session = GadgetSession.StartWithContainers(new CapabilitiesGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
+
+        var result = Shell.TryRun("docker", null, TimeSpan.FromSeconds(30), "exec", container.Name, "sh", "-c", "echo x > /tmp/f && chown 1:1 /tmp/f");
+
+        Assert.NotEqual(0, result.ExitCode);
+        var e = session.WaitFor(e => e.Str("comm") == "chown" && e.Str("capName") == "CHOWN", "for the container's denied chown");
+        Assert.Equal("Deny", e.Str("verdict"));
+        Assert.Equal("chown", e.Str("syscall")); // busybox calls chown(2)
+        Assert.Equal(1, e.Num("audit"));
+        Assert.Equal(container.Name, e.Str("runtime", "containerName"));
+        Assert.Equal(session.Containers!.FindById(container.Id)!.MntnsId, (ulong)e.Num("mountnsid"));
+        Assert.DoesNotContain("chown", e.Strings("capsNames"));
+        Assert.Contains("kill", e.Strings("capsNames"));
     }
 }

@@ -85,12 +85,33 @@ public sealed class TraceOomkillTests : IDisposable
         Requires.Root();
         using var cgroup = MemoryCgroup.Create(Limit);
         // Only the killer's namespace: the kill belongs to the victim's, so it is left out.
-        var options = new Gadget.Runtime.RunOptions { MountNamespaceFilter = MountNamespace.Only(MountNamespace.Own) };
+        var options = new Gadget.Runtime.RunOptions { MountNamespaceFilter = new FixedMountNamespaces(MountNamespace.Own) };
         using var session = GadgetSession.Start(new OomkillGadget(), options);
 
         var kill = RunOutOfMemory(cgroup);
 
         session.Settle();
         Assert.DoesNotContain(session.Records, e => e.Str("kcomm") == kill.VictimComm);
+    }
+
+    [Fact]
+    public void An_OOM_kill_in_a_Docker_container_is_the_containers()
+    {
+        Requires.Root();
+        var helpers = Path.GetDirectoryName(Helpers.Hog)!;
+        using var container = DockerContainer.Run(dockerOptions: ["--memory", "64m", "--memory-swap", "64m", "-v", $"{helpers}:/igt-helpers:ro"]);
+        using var session = GadgetSession.StartWithContainers(new OomkillGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
+
+        // Allocates until the OOM killer, run by its own allocation, kills it.
+        var result = Shell.TryRun("docker", null, OomTimeout, "exec", container.Name, "/igt-helpers/hog", "0");
+
+        Assert.Equal(137, result.ExitCode);
+        var e = session.WaitFor(e => e.Str("kcomm") == "hog", "for the OOM kill in the container", OomTimeout);
+        Assert.Equal(container.Name, e.Str("runtime", "containerName"));
+        Assert.Equal("docker", e.Str("runtime", "runtimeName"));
+        Assert.Equal(session.Containers!.FindById(container.Id)!.MntnsId, (ulong)e.Num("mountnsid"));
+        Assert.Equal("hog", e.Str("tcomm"));
+        Assert.Equal(e.Num("kpid"), e.Num("tpid"));
+        Assert.Equal((64L << 20) / Environment.SystemPageSize, e.Num("pages"));
     }
 }

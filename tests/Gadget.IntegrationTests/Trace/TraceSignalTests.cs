@@ -179,4 +179,24 @@ public sealed class TraceSignalTests : IDisposable
             Assert.Equal([new Sent(run.Pid, run.Comm, SIGTERM, run.Free, -ESRCH)], ours.Where(e => e.Ret != 0));
         }
     }
+
+    [Fact]
+    public void A_signal_sent_in_a_Docker_container_is_the_containers()
+    {
+        Requires.Root();
+        using var container = DockerContainer.Run();
+        using var session = GadgetSession.StartWithContainers(new SignalGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
+
+        // The container's init ignores signals it has no handler for; they are sent all the same.
+        container.Exec("kill", "-USR2", "1");
+
+        var e = session.WaitFor(e => e.Str("comm") == "kill" && e.Str("signal") == "SIGUSR2", "for the container's kill");
+        Assert.Equal(container.Pid, e.Num("tpid")); // pids as the host sees them
+        Assert.Equal(0, e.Num("ret"));
+        Assert.Equal(container.Name, e.Str("runtime", "containerName"));
+        Assert.Equal(session.Containers!.FindById(container.Id)!.MntnsId, (ulong)e.Num("mountnsid"));
+        RunSignaler(); // on the host: left out
+        session.Settle();
+        Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(container.Name, r.Str("runtime", "containerName")));
+    }
 }

@@ -1,3 +1,5 @@
+using Gadget.Bpf;
+
 namespace Gadget.Gadgets.Trace.Mount;
 
 /// <summary>trace mount: every mount(2) and umount2(2), with its arguments, result and latency.</summary>
@@ -19,7 +21,7 @@ public sealed class MountGadget : TraceGadget
         new CustomField("op", static (in EventRecord r, IFieldSink s) => s.Utf8(Operation(r) == MountOperation.Umount ? "umount"u8 : "mount"u8))
         { JsonPath = "operation", Width = 6, Description = "mount or umount" },
         new IntField("ret", static (in EventRecord r) => r.As<MountEvent>().Ret) { Width = 4, Description = "0, or the negative errno" },
-        new UIntField("latency", static (in EventRecord r) => r.As<MountEvent>().Latency) { Width = 10, Description = "Time spent in the system call, in nanoseconds" },
+        new UIntField("latency", static (in EventRecord r) => r.As<MountEvent>().Latency) { Width = 10, Description = "Time spent in the system call, in nanoseconds (0 for a call refused before it started, e.g. by seccomp)" },
         new StringField("fs", static (in EventRecord r) => Fs(r)) { Width = 8, Description = "File system type" },
         new StringField("src", static (in EventRecord r) => Source(r)) { JsonPath = "source", Width = 16 },
         new StringField("dst", static (in EventRecord r) => Target(r)) { JsonPath = "target", Width = 16 },
@@ -31,6 +33,11 @@ public sealed class MountGadget : TraceGadget
     ];
 
     public override IReadOnlyList<string> DefaultColumns(ParameterValues parameters) => ["comm", "pid", "tid", "call"];
+
+    public override void Configure(BpfObject bpf, ParameterValues parameters) =>
+        // Calls refused by seccomp are seen at exit only; their arguments are in the saved registers.
+        bpf.SetConstant("with_regs", KernelFeatures.HasHelper(BpfProgramType.Tracepoint, BpfHelper.TaskPtRegs)
+            && KernelFeatures.HasHelper(BpfProgramType.Tracepoint, BpfHelper.GetCurrentTaskBtf));
 
     private static MountOperation Operation(in EventRecord r) => (MountOperation)r.As<MountEvent>().Op;
 

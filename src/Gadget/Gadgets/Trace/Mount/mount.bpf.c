@@ -7,6 +7,11 @@
  * reads the strings, after the kernel copied them (so their pages are in and
  * the reads do not fail), and emits one record with the strings packed behind
  * the event.
+ *
+ * A call that seccomp refuses (Docker's default profile refuses mount to
+ * containers without CAP_SYS_ADMIN) never reaches the entry tracepoint, only
+ * the exit one: there the arguments come from the task's saved registers, and
+ * the latency is 0.
  */
 #include "gadget.h"
 
@@ -49,6 +54,9 @@ struct pending_mount {
 	const char *options;
 	__u32 op;
 };
+
+/* bpf_task_pt_regs exists (5.15): calls seen only at exit can be reported. */
+const volatile bool with_regs = true;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -116,7 +124,33 @@ int trace_umount_enter(struct trace_event_raw_sys_enter *ctx)
 	return mount_enter(&pending);
 }
 
-static __always_inline int mount_exit(long ret)
+/* The arguments of a call the entry hook did not see, from the saved registers. */
+static __always_inline bool arguments_from_registers(struct pending_mount *pending, __u32 op)
+{
+	struct pt_regs *regs;
+
+	if (!with_regs || gadget_should_discard_mntns_id(gadget_current_mntns_id()))
+		return false;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	pending->op = op;
+	pending->start_ns = 0;
+	if (op == MOUNT_OP_UMOUNT) {
+		pending->source = NULL;
+		pending->target = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		pending->fs = NULL;
+		pending->flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		pending->options = NULL;
+	} else {
+		pending->source = (const char *)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		pending->target = (const char *)PT_REGS_PARM2_CORE_SYSCALL(regs);
+		pending->fs = (const char *)PT_REGS_PARM3_CORE_SYSCALL(regs);
+		pending->flags = PT_REGS_PARM4_CORE_SYSCALL(regs);
+		pending->options = (const char *)PT_REGS_PARM5_CORE_SYSCALL(regs);
+	}
+	return true;
+}
+
+static __always_inline int mount_exit(long ret, __u32 op)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending_mount *found = bpf_map_lookup_elem(&pending_mounts, &tid);
@@ -126,10 +160,12 @@ static __always_inline int mount_exit(long ret)
 	__u64 off = 0;
 	__u16 size;
 
-	if (!found)
+	if (found) {
+		pending = *found;
+		bpf_map_delete_elem(&pending_mounts, &tid);
+	} else if (!arguments_from_registers(&pending, op)) {
 		return 0;
-	pending = *found;
-	bpf_map_delete_elem(&pending_mounts, &tid);
+	}
 	record = bpf_map_lookup_elem(&scratch, &zero);
 	if (!record)
 		return 0;
@@ -137,7 +173,7 @@ static __always_inline int mount_exit(long ret)
 	struct mount_event *event = &record->event;
 
 	gadget_fill_header(&event->header, gadget_current_mntns_id());
-	event->latency = bpf_ktime_get_ns() - pending.start_ns;
+	event->latency = pending.start_ns ? bpf_ktime_get_ns() - pending.start_ns : 0;
 	event->flags = pending.flags;
 	event->ret = ret;
 	event->op = pending.op;
@@ -179,13 +215,13 @@ static __always_inline int mount_exit(long ret)
 SEC("tracepoint/syscalls/sys_exit_mount")
 int trace_mount_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return mount_exit(ctx->ret);
+	return mount_exit(ctx->ret, MOUNT_OP_MOUNT);
 }
 
 SEC("tracepoint/syscalls/sys_exit_umount")
 int trace_umount_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return mount_exit(ctx->ret);
+	return mount_exit(ctx->ret, MOUNT_OP_UMOUNT);
 }
 
 char LICENSE[] SEC("license") = "GPL";
