@@ -95,6 +95,29 @@ public sealed class TraceSignalTests : IDisposable
         KernelObjects.AssertNoneLoaded();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_kill_that_seccomp_refuses_shows_with_its_error(bool killOnly)
+    {
+        Requires.Root();
+        var path = Path.Combine(_dir, Paths.UniqueName("igs"));
+        File.Copy(Helpers.Signaler, path);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        using var sleeper = System.Diagnostics.Process.Start("sleep", "60");
+        using var session = GadgetSession.Start(new SignalGadget(), ("kill-only", killOnly ? "true" : "false"));
+
+        // The call never gets past seccomp: the entry tracepoint does not see it, the exit one does.
+        var result = Shell.Run(path, "seccomp", sleeper.Id.ToString(CultureInfo.InvariantCulture)).Trim();
+
+        Assert.Equal("-13", result);
+        var e = session.WaitFor(e => e.Str("comm") == Path.GetFileName(path), "for the refused kill");
+        Assert.Equal("SIGUSR1", e.Str("signal"));
+        Assert.Equal(sleeper.Id, e.Num("tpid"));
+        Assert.Equal(-13, e.Num("ret")); // EACCES, as the filter said
+        sleeper.Kill();
+    }
+
     [Fact]
     public void Pid_keeps_only_that_senders_signals()
     {

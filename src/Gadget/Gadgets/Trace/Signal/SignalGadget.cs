@@ -48,6 +48,9 @@ public sealed class SignalGadget : TraceGadget
         bpf.SetConstant("target_signal", ParseSignal(parameters));
         bpf.SetConstant("failed_only", parameters.GetBool("failed-only"));
         bpf.SetConstant("kill_only", killOnly);
+        // Calls refused by seccomp are seen at exit only; their arguments are in the saved registers.
+        bpf.SetConstant("with_regs", KernelFeatures.HasHelper(BpfProgramType.Tracepoint, BpfHelper.TaskPtRegs)
+            && KernelFeatures.HasHelper(BpfProgramType.Tracepoint, BpfHelper.GetCurrentTaskBtf));
         // With --kill-only, signals the kernel generates by itself are not wanted at all.
         bpf.Program("trace_signal_generate").Autoload = !killOnly;
     }

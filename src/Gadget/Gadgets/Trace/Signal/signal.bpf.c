@@ -12,6 +12,9 @@
  *
  * With kill_only, only those three syscalls are reported, all at exit, with
  * their result (what sigsnoop -k shows).
+ *
+ * A call that seccomp refuses never reaches the entry tracepoint, only the exit
+ * one: its arguments then come from the task's saved registers.
  */
 #include "gadget.h"
 
@@ -37,6 +40,12 @@ const volatile __u32 filtered_pid = 0;  /* only signals sent by this process */
 const volatile __s32 target_signal = 0; /* only this signal */
 const volatile bool failed_only = false;
 const volatile bool kill_only = false;
+const volatile bool with_regs = true; /* bpf_task_pt_regs exists (5.15) */
+
+enum kill_syscall {
+	KILL_SYSCALL_KILL,   /* kill(pid, sig), tkill(tid, sig) */
+	KILL_SYSCALL_TGKILL, /* tgkill(tgid, tid, sig) */
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -84,16 +93,37 @@ static __always_inline int kill_enter(__s32 tpid, __s32 sig)
 	return 0;
 }
 
-static __always_inline int kill_exit(long ret)
+/* The arguments of a call the entry hook did not see, from the saved registers. */
+static __always_inline bool arguments_from_registers(struct pending_kill *pending, enum kill_syscall syscall)
+{
+	struct pt_regs *regs;
+
+	if (!with_regs)
+		return false;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (syscall == KILL_SYSCALL_TGKILL) {
+		pending->tpid = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		pending->sig = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	} else {
+		pending->tpid = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		pending->sig = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	}
+	pending->generated = 0;
+	return !discard(pending->sig);
+}
+
+static __always_inline int kill_exit(long ret, enum kill_syscall syscall)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending_kill *pending = bpf_map_lookup_elem(&pending_kills, &tid);
-	struct pending_kill copy;
+	struct pending_kill copy = {};
 
-	if (!pending)
+	if (pending) {
+		copy = *pending;
+		bpf_map_delete_elem(&pending_kills, &tid);
+	} else if (!arguments_from_registers(&copy, syscall)) {
 		return 0;
-	copy = *pending;
-	bpf_map_delete_elem(&pending_kills, &tid);
+	}
 	if (failed_only && ret >= 0)
 		return 0;
 	/* Without kill_only, a send that got as far as signal_generate was reported
@@ -114,7 +144,7 @@ int trace_kill_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_kill")
 int trace_kill_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return kill_exit(ctx->ret);
+	return kill_exit(ctx->ret, KILL_SYSCALL_KILL);
 }
 
 SEC("tracepoint/syscalls/sys_enter_tkill")
@@ -126,7 +156,7 @@ int trace_tkill_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_tkill")
 int trace_tkill_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return kill_exit(ctx->ret);
+	return kill_exit(ctx->ret, KILL_SYSCALL_KILL);
 }
 
 SEC("tracepoint/syscalls/sys_enter_tgkill")
@@ -139,7 +169,7 @@ int trace_tgkill_enter(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_tgkill")
 int trace_tgkill_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return kill_exit(ctx->ret);
+	return kill_exit(ctx->ret, KILL_SYSCALL_TGKILL);
 }
 
 SEC("tracepoint/signal/signal_generate")
