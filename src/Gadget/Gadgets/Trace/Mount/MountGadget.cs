@@ -29,7 +29,7 @@ public sealed class MountGadget : TraceGadget
         new CustomField("flags", static (in EventRecord r, IFieldSink s) => MountFlags.Write(Operation(r), r.As<MountEvent>().Flags, s))
         { Width = 24, ListSeparator = " | " },
         new UIntField("flagsRaw", static (in EventRecord r) => r.As<MountEvent>().Flags) { Visibility = FieldVisibility.JsonOnly },
-        new CustomField("call", WriteCall) { Width = 80, ListSeparator = " | ", Description = "The call as written in C (columns only)" },
+        new CustomField("call", WriteCall) { Width = 80, ListSeparator = " | ", Visibility = FieldVisibility.ColumnsOnly, Description = "The call as written in C" },
     ];
 
     public override IReadOnlyList<string> DefaultColumns(ParameterValues parameters) => ["comm", "pid", "tid", "call"];
@@ -61,11 +61,10 @@ public sealed class MountGadget : TraceGadget
     private static ReadOnlySpan<byte> Data(in EventRecord r) => String(r, 3);
 
     /// <summary>mount("tmpfs", "/mnt", "tmpfs", MS_NOSUID, "size=1m") = 0, as the reference
-    /// shows it. Only in columns: JSON has each part as a field of its own.</summary>
+    /// shows it, written piece by piece into the column's cell. Only in columns: JSON has each
+    /// part as a field of its own.</summary>
     private static void WriteCall(in EventRecord r, IFieldSink sink)
     {
-        if (sink is not IColumnSink)
-            return;
         ref readonly var e = ref r.As<MountEvent>();
         var operation = Operation(r);
         if (operation == MountOperation.Umount)
