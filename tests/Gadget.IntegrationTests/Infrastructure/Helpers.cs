@@ -22,8 +22,6 @@ internal static class Helpers
     /// <summary>Path of the sockets helper (see Helpers/sockets.c).</summary>
     public static string Sockets => SocketsPath.Value;
 
-    private static readonly Lazy<string> HogPath = new(() => Compile("hog"));
-
     // Static: it also runs inside the busybox test containers.
     private static readonly Lazy<string> HogPath = new(() => Compile("hog", "-static"));
 
