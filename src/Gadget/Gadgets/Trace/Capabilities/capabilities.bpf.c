@@ -93,7 +93,7 @@ struct {
 
 /* Checks between kprobe and kretprobe, by thread id (older kernels only). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, CAP_PENDING_MAX);
 	__type(key, __u32);
 	__type(value, struct pending_check);

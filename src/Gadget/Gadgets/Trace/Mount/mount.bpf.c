@@ -66,7 +66,7 @@ struct {
 } scratch SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, MOUNT_PENDING_MAX);
 	__type(key, __u32);
 	__type(value, struct pending_mount);

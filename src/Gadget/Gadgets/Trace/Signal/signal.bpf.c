@@ -29,7 +29,8 @@ struct signal_event {
 	__u32 pad;
 };
 
-/* A kill-family syscall in flight, by thread id. */
+/* A kill-family syscall in flight, by thread id. LRU: a process that kills
+ * itself never reaches the exit hook, and its entry must not stay forever. */
 struct pending_kill {
 	__s32 tpid;
 	__s32 sig;
@@ -48,7 +49,7 @@ enum kill_syscall {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, SIGNAL_PENDING_MAX);
 	__type(key, __u32);
 	__type(value, struct pending_kill);
