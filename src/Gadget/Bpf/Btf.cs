@@ -87,6 +87,21 @@ public sealed unsafe class Btf : IDisposable
         return false;
     }
 
+    /// <summary>How many parameters the function that typedef <paramref name="name"/> points to
+    /// takes (a raw tracepoint's btf_trace_* typedef: the context pointer, then the tracepoint's
+    /// arguments), or -1 when there is no such function pointer.</summary>
+    public int GetFunctionPointerParameterCount(string name)
+    {
+        var id = FindByNameKind(name, Interop.Libbpf.BTF_KIND_TYPEDEF);
+        if (id < 0)
+            return -1;
+        var pointer = TypeById(TypeById((uint)id)->size_or_type);
+        if (pointer == null || Kind(pointer) != Interop.Libbpf.BTF_KIND_PTR)
+            return -1;
+        var proto = TypeById(pointer->size_or_type);
+        return proto == null || Kind(proto) != Interop.Libbpf.BTF_KIND_FUNC_PROTO ? -1 : (int)(proto->info & 0xffff);
+    }
+
     /// <summary>Finds variable <paramref name="variable"/> in data section <paramref name="section"/> (".rodata").</summary>
     public bool TryFindVariable(string section, string variable, out int offset, out int size)
     {
@@ -115,6 +130,8 @@ public sealed unsafe class Btf : IDisposable
         ObjectDisposedException.ThrowIf(_btf == IntPtr.Zero, this);
         return Interop.Libbpf.btf__find_by_name_kind(_btf, name, kind);
     }
+
+    private static uint Kind(Interop.Libbpf.btf_type* type) => (type->info >> 24) & 0x1f;
 
     private Interop.Libbpf.btf_type* TypeById(uint id) => Interop.Libbpf.btf__type_by_id(_btf, id);
 

@@ -24,11 +24,13 @@ internal static unsafe partial class Interop
         }
 
         internal const uint BTF_KIND_INT = 1;
+        internal const uint BTF_KIND_PTR = 2;
         internal const uint BTF_KIND_ARRAY = 3;
         internal const uint BTF_KIND_STRUCT = 4;
         internal const uint BTF_KIND_ENUM = 6;
         internal const uint BTF_KIND_TYPEDEF = 8;
         internal const uint BTF_KIND_FUNC = 12;
+        internal const uint BTF_KIND_FUNC_PROTO = 13;
         internal const uint BTF_KIND_VAR = 14;
         internal const uint BTF_KIND_DATASEC = 15;
 

@@ -86,6 +86,16 @@ public static unsafe class KernelFeatures
             return btf.HasFunction(name);
         });
 
+    /// <summary>The raw tracepoint exists and takes <paramref name="arguments"/> arguments: tells
+    /// apart versions of a tracepoint whose arguments changed (oom:mark_victim got the task in 6.8).</summary>
+    public static bool HasRawTracepointArguments(string name, int arguments) =>
+        Cached($"rawtp:{name}:{arguments}", () =>
+        {
+            using var btf = Btf.LoadKernel();
+            // The typedef's function also takes the context pointer first.
+            return btf.GetFunctionPointerParameterCount("btf_trace_" + name) == arguments + 1;
+        });
+
     /// <summary>One line per probed feature, for `--verbose` and bug reports.</summary>
     public static IEnumerable<string> Describe()
     {

@@ -26,4 +26,8 @@ public sealed record GadgetParameter(
 {
     /// <summary>Values a string parameter may take, when only some are valid.</summary>
     public IReadOnlyList<string>? AllowedValues { get; init; }
+
+    /// <summary>Checks a value beyond its kind: returns what was expected (for the error line)
+    /// when the value is bad, null when it is good. Runs before anything is loaded.</summary>
+    public Func<string, string?>? Validator { get; init; }
 }

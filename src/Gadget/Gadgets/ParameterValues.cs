@@ -84,6 +84,8 @@ public sealed class ParameterValues
         }
         if (definition.AllowedValues is { } allowed && value.Length > 0 && !allowed.Contains(value))
             throw Invalid(definition.Key, value, string.Join(", ", allowed));
+        if (definition.Validator is { } validator && value.Length > 0 && validator(value) is { } expected)
+            throw Invalid(definition.Key, value, expected);
     }
 
     private static GadgetException Invalid(string key, string text, string expected) =>

@@ -1,9 +1,13 @@
 using Gadget.Gadgets;
 using Gadget.Gadgets.Trace.Bind;
+using Gadget.Gadgets.Trace.Capabilities;
 using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Fsslower;
+using Gadget.Gadgets.Trace.Mount;
+using Gadget.Gadgets.Trace.Oomkill;
 using Gadget.Gadgets.Trace.Open;
+using Gadget.Gadgets.Trace.Signal;
 using Gadget.Gadgets.Trace.Sni;
 using Gadget.Gadgets.Trace.Tcp;
 using Gadget.Gadgets.Trace.Tcpconnect;
@@ -23,6 +27,10 @@ public static class GadgetCatalog
         new FsslowerGadget(),
         new TcpGadget(),
         new TcpconnectGadget(),
+        new MountGadget(),
+        new SignalGadget(),
+        new OomkillGadget(),
+        new CapabilitiesGadget(),
     ];
 
     /// <summary>One-line help of each category, as the reference words it.</summary>

@@ -22,6 +22,17 @@ internal static class Helpers
     /// <summary>Path of the sockets helper (see Helpers/sockets.c).</summary>
     public static string Sockets => SocketsPath.Value;
 
+    // Static: it also runs inside the busybox test containers.
+    private static readonly Lazy<string> HogPath = new(() => Compile("hog", "-static"));
+
+    /// <summary>Path of the hog helper, which uses memory (see Helpers/hog.c).</summary>
+    public static string Hog => HogPath.Value;
+
+    private static readonly Lazy<string> SignalerPath = new(() => Compile("signaler"));
+
+    /// <summary>Path of the signaler helper, which sends known signals (see Helpers/signaler.c).</summary>
+    public static string Signaler => SignalerPath.Value;
+
     private static string Compile(string name, params string[] flags)
     {
         var source = Path.Combine(Paths.RepoRoot, "tests", "Gadget.IntegrationTests", "Helpers", name + ".c");

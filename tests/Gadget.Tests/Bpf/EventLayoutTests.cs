@@ -4,10 +4,14 @@ using System.Text;
 using Gadget.Gadgets;
 using Gadget.Gadgets.Common;
 using Gadget.Gadgets.Trace.Bind;
+using Gadget.Gadgets.Trace.Capabilities;
 using Gadget.Gadgets.Trace.Dns;
 using Gadget.Gadgets.Trace.Exec;
 using Gadget.Gadgets.Trace.Fsslower;
+using Gadget.Gadgets.Trace.Mount;
+using Gadget.Gadgets.Trace.Oomkill;
 using Gadget.Gadgets.Trace.Open;
+using Gadget.Gadgets.Trace.Signal;
 using Gadget.Gadgets.Trace.Sni;
 using Gadget.Gadgets.Trace.Tcp;
 using Gadget.Gadgets.Trace.Tcpconnect;
@@ -28,6 +32,10 @@ public class EventLayoutTests
         { new BindGadget(), "bind_event", typeof(BindEvent) },
         { new TcpGadget(), "tcp_event", typeof(TcpEvent) },
         { new TcpconnectGadget(), "tcpconnect_event", typeof(TcpconnectEvent) },
+        { new SignalGadget(), "signal_event", typeof(SignalEvent) },
+        { new MountGadget(), "mount_event", typeof(MountEvent) },
+        { new OomkillGadget(), "oomkill_event", typeof(OomkillEvent) },
+        { new CapabilitiesGadget(), "capabilities_event", typeof(CapabilitiesEvent) },
     };
 
     [Theory]
