@@ -115,4 +115,31 @@ public sealed class CriAttributionTests
         var e = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker]), "for the first exec of the ctr container");
         Assert.Equal(container.Id, e.Str("runtime", "containerName"));
     }
+
+    [Fact]
+    public void Pod_containers_get_their_mounts_memory_limit_and_capabilities()
+    {
+        Requires.Root();
+        var dir = Paths.NewTempDirectory();
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "hello"), "from the host");
+            using var pod = CriPod.Run();
+            pod.StartContainer("tool", new CriContainerOptions
+            {
+                Mounts = [(dir, "/host")],
+                MemoryLimitBytes = 64 * 1024 * 1024,
+                AddCapabilities = ["SYS_ADMIN"],
+            });
+
+            Assert.Equal("from the host", pod.Exec("tool", "cat", "/host/hello"));
+            Assert.Equal("67108864", pod.Exec("tool", "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes").Trim());
+            Assert.Contains("CapEff:\t00000000a82425fb", pod.Exec("tool", "grep", "CapEff", "/proc/self/status"));
+            Assert.True(pod.ContainerPid("tool") > 1);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -53,14 +53,27 @@ internal sealed class CriPod : IDisposable
         new(name ?? Paths.UniqueName("igt-pod"), ns, labels ?? new Dictionary<string, string>(), hostNetwork);
 
     /// <summary>Creates and starts a container of the pod; returns its id.</summary>
-    public string StartContainer(string name, params string[] command)
+    public string StartContainer(string name, params string[] command) => StartContainer(name, new CriContainerOptions(), command);
+
+    /// <summary>Creates and starts a container with host directories mounted, a memory limit
+    /// or extra capabilities; returns its id.</summary>
+    public string StartContainer(string name, CriContainerOptions options, params string[] command)
     {
         var config = new ContainerConfig
         {
             Metadata = new ContainerMetadata { Name = name },
             Image = new ImageSpec { Image = TestImages.Busybox },
             LogPath = name + ".log",
+            Linux = new LinuxContainerConfig
+            {
+                Resources = new LinuxContainerResources { MemoryLimitInBytes = options.MemoryLimitBytes },
+                SecurityContext = new LinuxContainerSecurityContext(),
+            },
         };
+        foreach (var (hostPath, containerPath) in options.Mounts)
+            config.Mounts.Add(new Mount { HostPath = hostPath, ContainerPath = containerPath });
+        if (options.AddCapabilities.Count > 0)
+            config.Linux.SecurityContext.Capabilities = new Capability { AddCapabilities = { options.AddCapabilities } };
         config.Command.AddRange(command.Length > 0 ? command : ["sleep", "600"]);
         config.Labels["io.kubernetes.container.name"] = name;
         config.Labels["io.kubernetes.pod.name"] = Name;
@@ -82,6 +95,14 @@ internal sealed class CriPod : IDisposable
 
     public string ContainerId(string name) => _containers[name];
 
+    /// <summary>The host pid of a container's init process (from the CRI verbose status).</summary>
+    public int ContainerPid(string name)
+    {
+        var status = _client.ContainerStatus(new ContainerStatusRequest { ContainerId = _containers[name], Verbose = true });
+        using var info = System.Text.Json.JsonDocument.Parse(status.Info["info"]);
+        return info.RootElement.GetProperty("pid").GetInt32();
+    }
+
     public void Dispose()
     {
         try
@@ -95,4 +116,13 @@ internal sealed class CriPod : IDisposable
             Directory.Delete(_config.LogDirectory, recursive: true);
         }
     }
+}
+
+/// <summary>Extras for a pod container: host directories (read-write), a memory limit (0: none),
+/// capabilities to add (e.g. "SYS_ADMIN").</summary>
+internal sealed record CriContainerOptions
+{
+    public IReadOnlyList<(string HostPath, string ContainerPath)> Mounts { get; init; } = [];
+    public long MemoryLimitBytes { get; init; }
+    public IReadOnlyList<string> AddCapabilities { get; init; } = [];
 }
