@@ -15,7 +15,7 @@ internal static class IgCommand
         foreach (var (category, help) in GadgetCatalog.Categories)
         {
             var group = new Command(category, help);
-            foreach (var gadget in GadgetCatalog.TraceGadgets.Where(g => g.Category == category))
+            foreach (var gadget in GadgetCatalog.TraceGadgets.Where(g => g.Category == category).OrderBy(g => g.Name, StringComparer.Ordinal))
                 group.Subcommands.Add(GadgetCommand.Create(gadget, console));
             root.Subcommands.Add(group);
         }
