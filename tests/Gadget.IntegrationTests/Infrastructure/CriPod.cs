@@ -24,7 +24,8 @@ internal sealed class CriPod : IDisposable
         _config = new PodSandboxConfig
         {
             Metadata = new PodSandboxMetadata { Name = name, Namespace = ns, Uid = uid },
-            Hostname = name,
+            // A host-network pod has the node's UTS namespace: runc refuses to set a hostname there.
+            Hostname = hostNetwork ? "" : name,
             LogDirectory = Path.Combine("/tmp", "igt-pod-logs", uid),
             Linux = new LinuxPodSandboxConfig
             {
