@@ -2,3 +2,4 @@
 // stays loaded: they run one at a time.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[assembly: AssemblyFixture(typeof(Gadget.IntegrationTests.Infrastructure.StaleTestObjects))]
