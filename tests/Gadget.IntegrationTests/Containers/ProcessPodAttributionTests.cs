@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gadget.Containers;
+using Gadget.Gadgets.Trace.Capabilities;
 using Gadget.Gadgets.Trace.Mount;
 using Gadget.Gadgets.Trace.Signal;
 using Gadget.IntegrationTests.Infrastructure;
@@ -18,8 +19,12 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
     // The busybox image has no /mnt: the tests make it, the mount point must exist for the
     // kernel to get as far as the permission check.
 
+    private readonly List<string> _dirs = [];
+
     public void Dispose()
     {
+        foreach (var dir in _dirs)
+            Directory.Delete(dir, recursive: true);
         // Every test stops what it started: nothing of ours may stay loaded after it.
         if (Gadget.Bpf.Privileges.IsRoot)
             KernelObjects.AssertNoneLoaded();
@@ -45,6 +50,18 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         var events = session.Records.Where(r => r.IsEvent()).ToList();
         Assert.DoesNotContain(events, e => (ulong)e.Num("mountnsid") == mntns);
         Assert.All(events, e => Assert.Equal(selected.Name, e.Str("k8s", "podName")));
+    }
+
+    /// <summary>A copy of a static helper under a unique name (its comm), alone in a directory
+    /// of its own to mount at /host in a pod container; removed with the test.</summary>
+    private (string Dir, string Name) HelperCopy(string helper, string prefix)
+    {
+        var dir = Paths.NewTempDirectory();
+        _dirs.Add(dir);
+        var name = Paths.UniqueName(prefix);
+        File.Copy(helper, Path.Combine(dir, name));
+        File.SetUnixFileMode(Path.Combine(dir, name), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        return (dir, name);
     }
 
     /// <summary>A namespace no other test uses, for pods a namespace filter must tell apart.</summary>
@@ -150,5 +167,58 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         var seen = session.WaitFor(e => e.Str("source") == source, "for the selected namespace's mount");
         AssertPod(seen, other, "plain");
         AssertLeftOut(session, pod, "plain", other);
+    }
+
+    /// <summary>Root in the container makes a file and gives it away: CAP_CHOWN, checked and audited.</summary>
+    private static CriExecResult ChownInPod(CriPod pod, string container) =>
+        pod.TryExec(container, "sh", "-c", "echo x > /tmp/f && chown 1 /tmp/f");
+
+    [Fact]
+    public void Trace_capabilities_sees_allowed_and_denied_checks_in_pod_containers_as_the_pods()
+    {
+        Requires.Root();
+        using var pod = CriPod.Run();
+        pod.StartContainer("app");
+        pod.StartContainer("nochown", new CriContainerOptions { DropCapabilities = ["CHOWN"] });
+        using var session = GadgetSession.StartWithContainers(new CapabilitiesGadget(), new ContainerSelector { PodName = pod.Name });
+
+        var allowedRun = ChownInPod(pod, "app");
+        var deniedRun = ChownInPod(pod, "nochown");
+
+        Assert.True(allowedRun.ExitCode == 0, $"chown with CAP_CHOWN failed: {allowedRun.Stderr}");
+        Assert.Contains("Operation not permitted", deniedRun.Stderr);
+        var allowed = session.WaitFor(e => e.Str("comm") == "chown" && e.Str("capName") == "CHOWN" && e.Str("k8s", "containerName") == "app",
+            "for the allowed chown");
+        Assert.Equal("Allow", allowed.Str("verdict"));
+        Assert.Equal("chown", allowed.Str("syscall")); // busybox calls chown(2)
+        Assert.Equal(0, allowed.Num("cap"));
+        Assert.Equal(1, allowed.Num("audit"));
+        Assert.Contains("chown", allowed.Strings("capsNames"));
+        AssertPod(allowed, pod, "app");
+        var denied = session.WaitFor(e => e.Str("comm") == "chown" && e.Str("capName") == "CHOWN" && e.Str("k8s", "containerName") == "nochown",
+            "for the denied chown");
+        Assert.Equal("Deny", denied.Str("verdict"));
+        Assert.Equal("chown", denied.Str("syscall"));
+        Assert.DoesNotContain("chown", denied.Strings("capsNames"));
+        Assert.Contains("kill", denied.Strings("capsNames"));
+        AssertPod(denied, pod, "nochown");
+    }
+
+    [Fact]
+    public void Trace_capabilities_with_another_container_of_the_pod_selected_leaves_the_containers_checks_out()
+    {
+        Requires.Root();
+        using var pod = CriPod.Run();
+        pod.StartContainer("app");
+        pod.StartContainer("side");
+        using var session = GadgetSession.StartWithContainers(new CapabilitiesGadget(), new ContainerSelector { PodName = pod.Name, ContainerName = "side" });
+
+        ChownInPod(pod, "app");
+        ChownInPod(pod, "side");
+
+        var seen = session.WaitFor(e => e.Str("comm") == "chown" && e.Str("capName") == "CHOWN", "for the selected container's chown");
+        AssertPod(seen, pod, "side");
+        AssertLeftOut(session, pod, "app", pod);
+        Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal("side", e.Str("k8s", "containerName")));
     }
 }
