@@ -16,9 +16,6 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
 {
     private const int EPERM = 1;
 
-    // The busybox image has no /mnt: the tests make it, the mount point must exist for the
-    // kernel to get as far as the permission check.
-
     private readonly List<string> _dirs = [];
 
     public void Dispose()
@@ -129,6 +126,8 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         var allowed = Paths.UniqueName("igt-src");
         var refused = Paths.UniqueName("igt-src");
 
+        // The busybox image has no /mnt: without a mount point, the kernel would fail the call
+        // with ENOENT before it checks the capability.
         var mounted = pod.TryExec("admin", "sh", "-c", $"mkdir /mnt && mount -t tmpfs -o size=1m {allowed} /mnt");
         var notMounted = pod.TryExec("plain", "sh", "-c", $"mkdir /mnt && mount -t tmpfs {refused} /mnt");
 
