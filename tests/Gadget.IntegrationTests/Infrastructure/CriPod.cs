@@ -68,13 +68,15 @@ internal sealed class CriPod : IDisposable
             Linux = new LinuxContainerConfig
             {
                 Resources = new LinuxContainerResources { MemoryLimitInBytes = options.MemoryLimitBytes },
-                SecurityContext = new LinuxContainerSecurityContext(),
+                // A pid namespace of its own, as the kubelet asks unless the pod shares one
+                // (shareProcessNamespace): the command is pid 1, not the pause process.
+                SecurityContext = new LinuxContainerSecurityContext { NamespaceOptions = new NamespaceOption { Pid = NamespaceMode.Container } },
             },
         };
         foreach (var (hostPath, containerPath) in options.Mounts)
             config.Mounts.Add(new Mount { HostPath = hostPath, ContainerPath = containerPath });
-        if (options.AddCapabilities.Count > 0)
-            config.Linux.SecurityContext.Capabilities = new Capability { AddCapabilities = { options.AddCapabilities } };
+        if (options.AddCapabilities.Count > 0 || options.DropCapabilities.Count > 0)
+            config.Linux.SecurityContext.Capabilities = new Capability { AddCapabilities = { options.AddCapabilities }, DropCapabilities = { options.DropCapabilities } };
         config.Command.AddRange(command.Length > 0 ? command : ["sleep", "600"]);
         config.Labels["io.kubernetes.container.name"] = name;
         config.Labels["io.kubernetes.pod.name"] = Name;
@@ -86,12 +88,16 @@ internal sealed class CriPod : IDisposable
     }
 
     /// <summary>Runs a command in one of the pod's containers and waits for it.</summary>
-    public string Exec(string container, params string[] command)
+    public string Exec(string container, params string[] command) => TryExec(container, command).Stdout;
+
+    /// <summary>Runs a command in one of the pod's containers and waits for it; with its exit
+    /// code (128 + n when a signal killed it) and both outputs.</summary>
+    public CriExecResult TryExec(string container, params string[] command)
     {
         var request = new ExecSyncRequest { ContainerId = _containers[container], Timeout = 30 };
         request.Cmd.AddRange(command);
         var response = _client.ExecSync(request);
-        return response.Stdout.ToStringUtf8();
+        return new CriExecResult(response.ExitCode, response.Stdout.ToStringUtf8(), response.Stderr.ToStringUtf8());
     }
 
     public string ContainerId(string name) => _containers[name];
@@ -120,10 +126,14 @@ internal sealed class CriPod : IDisposable
 }
 
 /// <summary>Extras for a pod container: host directories (read-write), a memory limit (0: none),
-/// capabilities to add (e.g. "SYS_ADMIN").</summary>
+/// capabilities to add (e.g. "SYS_ADMIN") or to drop (e.g. "CHOWN").</summary>
 internal sealed record CriContainerOptions
 {
     public IReadOnlyList<(string HostPath, string ContainerPath)> Mounts { get; init; } = [];
     public long MemoryLimitBytes { get; init; }
     public IReadOnlyList<string> AddCapabilities { get; init; } = [];
+    public IReadOnlyList<string> DropCapabilities { get; init; } = [];
 }
+
+/// <summary>What a command run in a pod container (CRI ExecSync) returned.</summary>
+internal sealed record CriExecResult(int ExitCode, string Stdout, string Stderr);

@@ -61,7 +61,8 @@ public sealed class TraceSignalTests : IDisposable
         Assert.Equal(run.Pid, killed.Num("pid"));
         Assert.Equal(run.Child, killed.Num("tpid"));
         Assert.Equal(MountNamespace.Own, (ulong)killed.Num("mountnsid"));
-        session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGCHLD" && e.Num("tpid") == run.Pid, "for the child's SIGCHLD");
+        var chld = session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGCHLD" && e.Num("tpid") == run.Pid, "for the child's SIGCHLD");
+        Assert.Equal(MountNamespace.Own, (ulong)chld.Num("mountnsid")); // sent once the child had left its namespaces
         session.Settle();
         var events = EventsOf(session, run);
         Assert.Contains(new Sent(run.Pid, run.Comm, SIGUSR1, run.Child, 0), events);

@@ -53,6 +53,7 @@ public sealed class SignalGadget : TraceGadget
             && KernelFeatures.HasHelper(BpfProgramType.Tracepoint, BpfHelper.GetCurrentTaskBtf));
         // With --kill-only, signals the kernel generates by itself are not wanted at all.
         bpf.Program("trace_signal_generate").Autoload = !killOnly;
+        bpf.Program("trace_sched_process_exit").Autoload = !killOnly;
     }
 
     private static void WriteSignal(in EventRecord r, IFieldSink sink)

@@ -15,6 +15,10 @@
  *
  * A call that seccomp refuses never reaches the entry tracepoint, only the exit
  * one: its arguments then come from the task's saved registers.
+ *
+ * A dying task sends its last signals (SIGCHLD to its parent, the parent-death
+ * signal to its children) after it has left its namespaces: its mount namespace
+ * is then the one it had at sched_process_exit, remembered by thread id.
  */
 #include "gadget.h"
 
@@ -55,12 +59,35 @@ struct {
 	__type(value, struct pending_kill);
 } pending_kills SEC(".maps");
 
+/* The mount namespace of each exiting thread, for the signals it sends once its
+ * nsproxy is gone. LRU: entries are not removed, the oldest make room. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SIGNAL_PENDING_MAX);
+	__type(key, __u32);
+	__type(value, gadget_mntns_id);
+} exiting_mntns SEC(".maps");
+
 GADGET_EVENT(signal_event);
+
+/* The sender's mount namespace; for a task past exit_task_namespaces(), the one it left. */
+static __always_inline gadget_mntns_id sender_mntns_id(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	gadget_mntns_id *left;
+	__u32 tid;
+
+	if (task->nsproxy)
+		return task->nsproxy->mnt_ns->ns.inum;
+	tid = (__u32)bpf_get_current_pid_tgid();
+	left = bpf_map_lookup_elem(&exiting_mntns, &tid);
+	return left ? *left : 0;
+}
 
 /* The filters that depend on the sender and the signal; the mount namespace first. */
 static __always_inline bool discard(int sig)
 {
-	if (gadget_should_discard_mntns_id(gadget_current_mntns_id()))
+	if (gadget_should_discard_mntns_id(sender_mntns_id()))
 		return true;
 	if (target_signal && sig != target_signal)
 		return true;
@@ -75,7 +102,7 @@ static __always_inline void emit(__s32 tpid, __s32 sig, __s32 ret)
 
 	if (!event)
 		return;
-	gadget_fill_header(&event->header, gadget_current_mntns_id());
+	gadget_fill_header(&event->header, sender_mntns_id());
 	event->tpid = tpid;
 	event->sig = sig;
 	event->ret = ret;
@@ -191,6 +218,18 @@ int trace_signal_generate(struct trace_event_raw_signal_generate *ctx)
 	if (failed_only && ret == 0)
 		return 0;
 	emit(ctx->pid, sig, ret);
+	return 0;
+}
+
+SEC("tracepoint/sched/sched_process_exit")
+int trace_sched_process_exit(void *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	gadget_mntns_id mntns = gadget_current_mntns_id();
+
+	/* Only where its signals could be wanted: without a filter, everywhere. */
+	if (!gadget_should_discard_mntns_id(mntns))
+		bpf_map_update_elem(&exiting_mntns, &tid, &mntns, BPF_ANY);
 	return 0;
 }
 
