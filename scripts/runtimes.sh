@@ -4,7 +4,8 @@
 # Source it after scripts/lib.sh and call start_runtimes.
 
 IG_RUNTIME_PACKAGES=(containerd runc docker.io containernetworking-plugins busybox-static iptables)
-IG_RUNTIME_DIR="$IG_ROOT/artifacts/runtimes"
+# Machine-wide, not per checkout: every checkout must agree on which containerd runs.
+IG_RUNTIME_DIR="${IG_RUNTIME_DIR:-/var/lib/ig-test-runtimes}"
 IG_TEST_IMAGE="docker.io/igtest/busybox:1"
 IG_PAUSE_IMAGE="docker.io/igtest/pause:1"
 
