@@ -3,6 +3,7 @@ using Gadget.Bpf;
 using Gadget.Cli;
 using Gadget.Cli.Commands;
 using Gadget.Gadgets;
+using Gadget.Runtime;
 
 return IgProgram.Run(args, new SystemConsole());
 
@@ -22,7 +23,8 @@ namespace Gadget.Cli
                 console.Error.WriteLine($"Error: {OneLine(result.Errors[0].Message)} (see '{CommandPath(result)} --help')");
                 return ExitCodes.Usage;
             }
-            if (verbose)
+            // Without libbpf, the trace commands' preflight check says so in one line.
+            if (verbose && Libbpf.IsAvailable)
                 LibbpfLog.Configure(console.Error);
             try
             {
@@ -34,6 +36,12 @@ namespace Gadget.Cli
                 if (verbose && e.InnerException is { } inner)
                     console.Error.WriteLine(inner);
                 return e.ExitCode;
+            }
+            catch (DllNotFoundException)
+            {
+                // Whatever reached libbpf before a preflight check did: the same one line.
+                console.Error.WriteLine($"Error: {Preflight.LibbpfMissing}");
+                return ExitCodes.Failure;
             }
             catch (Exception e) when (e is LibbpfException or IOException or UnauthorizedAccessException)
             {

@@ -88,7 +88,7 @@ public sealed unsafe class BpfObject : IDisposable
     /// <summary>The object's BTF (owned by the object).</summary>
     public Btf Btf => _btf ??= new Btf(
         LibbpfException.ThrowIfNull(Interop.Libbpf.bpf_object__btf(_handle), $"reading the BTF of {Name}"),
-        _handle, owned: false);
+        _handle);
 
     /// <summary>Sets a `const volatile` global of the program before load.</summary>
     public void SetConstant<T>(string name, T value) where T : unmanaged

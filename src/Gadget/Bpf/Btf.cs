@@ -11,22 +11,37 @@ public readonly record struct BtfMember(string Name, int Offset, int Size);
 public sealed unsafe class Btf : IDisposable
 {
     private IntPtr _btf;
-    private readonly bool _owned;
-    private readonly SafeHandle? _owner;
 
-    internal Btf(IntPtr btf, SafeHandle? owner, bool owned)
+    // What keeps _btf alive: our own handle (the kernel's BTF), or the object that owns it.
+    private readonly SafeHandle _lifetime;
+    private readonly bool _ownsLifetime;
+
+    /// <summary>The BTF of an object, valid as long as <paramref name="owner"/> is.</summary>
+    internal Btf(IntPtr btf, SafeHandle owner)
     {
         _btf = btf;
-        _owner = owner;
-        _owned = owned;
+        _lifetime = owner;
+    }
+
+    private Btf(BtfHandle handle)
+    {
+        _btf = handle.DangerousGetHandle();
+        _lifetime = handle;
+        _ownsLifetime = true;
     }
 
     /// <summary>Loads the running kernel's BTF (/sys/kernel/btf/vmlinux).</summary>
     public static Btf LoadKernel()
     {
         LibbpfLog.Install();
-        var btf = LibbpfException.ThrowIfNull(Interop.Libbpf.btf__load_vmlinux_btf(), "loading the kernel's BTF");
-        return new Btf(btf, owner: null, owned: true);
+        var handle = Interop.Libbpf.btf__load_vmlinux_btf();
+        if (handle.IsInvalid)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            handle.Dispose();
+            LibbpfException.Throw("loading the kernel's BTF", errno);
+        }
+        return new Btf(handle);
     }
 
     /// <summary>The members of struct <paramref name="name"/>, or null when there is no such struct.</summary>
@@ -140,9 +155,8 @@ public sealed unsafe class Btf : IDisposable
 
     public void Dispose()
     {
-        if (_owned && _btf != IntPtr.Zero)
-            Interop.Libbpf.btf__free(_btf);
         _btf = IntPtr.Zero;
-        GC.KeepAlive(_owner);
+        if (_ownsLifetime)
+            _lifetime.Dispose();
     }
 }

@@ -215,7 +215,7 @@ internal static unsafe partial class Interop
         internal static partial long btf__resolve_size(IntPtr btf, uint type_id);
 
         [LibraryImport(Lib, SetLastError = true)]
-        internal static partial IntPtr btf__load_vmlinux_btf();
+        internal static partial BtfHandle btf__load_vmlinux_btf();
 
         [LibraryImport(Lib)]
         internal static partial void btf__free(IntPtr btf);

@@ -35,7 +35,7 @@ public enum BpfHelper : uint
 
 /// <summary>What this kernel offers, probed once and cached: a gadget consults it to choose
 /// its hook (e.g. a tracepoint when kprobes are absent) or to explain what is missing.</summary>
-public static unsafe class KernelFeatures
+public static unsafe partial class KernelFeatures
 {
     private static readonly Dictionary<string, bool> Cache = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
@@ -106,6 +106,8 @@ public static unsafe class KernelFeatures
         yield return $"raw tracepoint programs: {HasProgramType(BpfProgramType.RawTracepoint)}";
         yield return $"perf event programs: {HasProgramType(BpfProgramType.PerfEvent)}";
         yield return $"bpf_task_pt_regs: {HasHelper(BpfProgramType.Tracepoint, BpfHelper.TaskPtRegs)}";
+        foreach (var kind in Enum.GetValues<BpfAttachKind>())
+            yield return $"attach {kind}: {CanAttach(kind)}";
     }
 
     private static bool Cached(string key, Func<bool> probe)

@@ -32,6 +32,31 @@ public static unsafe class LibbpfLog
     private const nuint FormatBufferSize = 4 * 1024 * 1024;
     private static byte* _formatBuffer;
 
+    // libbpf logs from the thread that called it, so a thread-local depth silences one caller only.
+    [ThreadStatic]
+    private static int _quietDepth;
+
+    /// <summary>True when libbpf's log already goes to <paramref name="writer"/>, so whatever
+    /// libbpf logged (a verifier log) has been shown there and must not be printed again.</summary>
+    public static bool IsWritingTo(TextWriter writer)
+    {
+        lock (Gate)
+            return ReferenceEquals(_verboseWriter, writer);
+    }
+
+    /// <summary>Until disposed, drops what libbpf logs on this thread: for probes, whose
+    /// failures are answers rather than errors.</summary>
+    internal static QuietScope Quiet()
+    {
+        _quietDepth++;
+        return new QuietScope();
+    }
+
+    internal readonly struct QuietScope : IDisposable
+    {
+        public void Dispose() => _quietDepth--;
+    }
+
     internal static void Install()
     {
         lock (Gate)
@@ -67,7 +92,7 @@ public static unsafe class LibbpfLog
     {
         try
         {
-            if (level == LevelDebug && !_debug)
+            if ((level == LevelDebug && !_debug) || _quietDepth > 0)
                 return 0;
             lock (Gate)
             {

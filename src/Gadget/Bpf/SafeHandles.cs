@@ -39,6 +39,19 @@ public sealed class BpfLinkHandle : SafeHandleZeroOrMinusOneIsInvalid
     }
 }
 
+/// <summary>Owns a struct btf* that we loaded ourselves (the kernel's); an object's own BTF
+/// belongs to the object and has no handle.</summary>
+public sealed class BtfHandle : SafeHandleZeroOrMinusOneIsInvalid
+{
+    public BtfHandle() : base(ownsHandle: true) { }
+
+    protected override bool ReleaseHandle()
+    {
+        Interop.Libbpf.btf__free(handle);
+        return true;
+    }
+}
+
 /// <summary>Owns a struct ring_buffer* (the consumer side of a BPF ring buffer map).</summary>
 public sealed class RingBufferHandle : SafeHandleZeroOrMinusOneIsInvalid
 {

@@ -16,6 +16,7 @@ public static class GadgetRunner
     {
         var clock = Stopwatch.StartNew();
         Preflight.Check();
+        var probing = options.Verbose is { } features ? DescribeKernel(features) : TimeSpan.Zero;
         if (!BitOperations.IsPow2(options.RingBufferBytes) || options.RingBufferBytes < 4096)
             throw new GadgetException($"invalid ring buffer size {options.RingBufferBytes}: it must be a power of two of at least 4096 bytes");
 
@@ -39,11 +40,11 @@ public static class GadgetRunner
             var pump = new RecordPump(gadget, options, sink);
             using var reader = new RingBuffer(ring, pump);
             options.BeforeStart?.Invoke();
-            var attachTime = clock.Elapsed;
+            var attachTime = clock.Elapsed - probing;
             if (options.Verbose is { } verbose)
             {
                 var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
-                verbose.WriteLine($"ig: {gadget.Category} {gadget.Name} attached {sinceStart.TotalMilliseconds:F0} ms after start ({attachTime.TotalMilliseconds:F0} ms to load and attach {links.Count} programs)");
+                verbose.WriteLine($"ig: {gadget.Category} {gadget.Name} attached {sinceStart.TotalMilliseconds:F0} ms after start ({attachTime.TotalMilliseconds:F0} ms to load and attach {links.Count} programs, {probing.TotalMilliseconds:F0} ms to probe kernel features for --verbose)");
             }
             sink.Start();
             options.Attached?.Invoke();
@@ -90,7 +91,17 @@ public static class GadgetRunner
         }
     }
 
-    private static void Load(TraceGadget gadget, BpfObject bpf, RunOptions options)
+    /// <summary>What this kernel offers, before loading: a failure to load then comes with
+    /// its likely cause. Returns the time it took, which is not loading time.</summary>
+    private static TimeSpan DescribeKernel(TextWriter verbose)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var line in KernelFeatures.Describe())
+            verbose.WriteLine($"ig: kernel: {line}");
+        return clock.Elapsed;
+    }
+
+    internal static void Load(TraceGadget gadget, BpfObject bpf, RunOptions options)
     {
         try
         {
@@ -98,7 +109,8 @@ public static class GadgetRunner
         }
         catch (LibbpfException e)
         {
-            if (options.Verbose is { } verbose && e.LibbpfLog is { } log)
+            // When libbpf's log goes to the verbose writer, the verifier log is there already.
+            if (options.Verbose is { } verbose && e.LibbpfLog is { } log && !LibbpfLog.IsWritingTo(verbose))
                 verbose.WriteLine(log);
             throw new GadgetException($"loading the BPF programs of {gadget.Category} {gadget.Name} failed: {e.Message}" +
                 (options.Verbose is null ? " (--verbose shows the verifier log)" : ""), e);
