@@ -15,7 +15,7 @@ internal static class GadgetCommand
         var command = new Command(gadget.Name, gadget.Description);
         foreach (var alias in gadget.Aliases)
             command.Aliases.Add(alias);
-        var parameterOptions = gadget.Parameters.Select(p => (Parameter: p, Option: ToOption(p))).ToArray();
+        var parameterOptions = gadget.Parameters.Select(p => (Parameter: p, Option: ParameterOption.Create(p))).ToArray();
         foreach (var (_, option) in parameterOptions)
             command.Options.Add(option);
         foreach (var option in CommonOptions.ForGadgets())
@@ -40,23 +40,6 @@ internal static class GadgetCommand
             return TraceHandler.Run(args, console);
         });
         return command;
-    }
-
-    private static Option ToOption(GadgetParameter parameter)
-    {
-        var names = parameter.Alias is { } alias ? new[] { "-" + alias } : [];
-        Option option = parameter.Kind switch
-        {
-            ParameterKind.Bool => new Option<bool>("--" + parameter.Key, names),
-            ParameterKind.UInt => new Option<uint>("--" + parameter.Key, names),
-            ParameterKind.Int => new Option<int>("--" + parameter.Key, names),
-            ParameterKind.StringList => new Option<string[]>("--" + parameter.Key, names) { AllowMultipleArgumentsPerToken = false },
-            _ => new Option<string>("--" + parameter.Key, names),
-        };
-        option.Description = parameter.Description;
-        if (parameter.AllowedValues is { } allowed && option is Option<string> text)
-            text.AcceptOnlyFromAmong([.. allowed]);
-        return option;
     }
 
     private static string ValueText(object? value) => value switch

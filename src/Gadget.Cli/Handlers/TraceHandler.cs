@@ -51,8 +51,9 @@ public static class TraceHandler
             },
         };
         var summary = GadgetRunner.Run(args.Gadget, options, deferred, stop.Token);
-        if (args.Verbose)
-            console.Error.WriteLine($"ig: {summary.Events} events, {summary.Lost} lost");
+        // Every way a run ends comes back here (Ctrl-C and SIGTERM only cancel), so every run
+        // ends with its totals.
+        console.Error.WriteLine(SummaryLine.Format(summary));
         return ExitCodes.Success;
 
         void Stop(PosixSignalContext context)

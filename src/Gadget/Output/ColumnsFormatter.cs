@@ -68,12 +68,9 @@ public sealed class ColumnsFormatter : IEventSink, IColumnSink
         _diagnostics.WriteLine($"WARNING: {count} events lost: the ring buffer was full (a larger --ring-size may help)");
     }
 
-    public void End(RunSummary summary)
-    {
-        _output.Flush();
-        if (summary.Lost > 0)
-            _diagnostics.WriteLine($"WARNING: {summary.Lost} of {summary.Events + summary.Lost} events were lost in this run");
-    }
+    /// <summary>The totals are the caller's to print (<see cref="SummaryLine"/>): a run whose
+    /// output was closed does not come here, and it ends with them too.</summary>
+    public void End(RunSummary summary) => _output.Flush();
 
     private void EmitCell(bool last, FieldAlignment alignment)
     {

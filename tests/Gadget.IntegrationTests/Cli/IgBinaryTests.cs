@@ -32,8 +32,13 @@ public sealed class IgBinaryTests : IDisposable
         Assert.EndsWith($"{binary} hello", line);
         ig.Signal("INT");
         Assert.Equal(0, ig.WaitForExit());
+        Assert.Matches(SummaryLine, ig.ErrorText);
+        Assert.DoesNotMatch(@"(?m)^ig: 0 events", ig.ErrorText); // the exec above was one
         KernelObjects.AssertNoneLoaded();
     }
+
+    /// <summary>The totals that end every run, alone on the last line of standard error.</summary>
+    private const string SummaryLine = @"(^|\n)ig: \d+ events?, \d+ lost[^\n]*$";
 
     [Fact]
     public void Sigkill_leaves_nothing_loaded()
@@ -57,6 +62,8 @@ public sealed class IgBinaryTests : IDisposable
 
         Assert.Equal(0, ig.WaitForExit(TimeSpan.FromSeconds(10)));
         Assert.Contains(ig.Lines, l => l.Contains("PCOMM", StringComparison.Ordinal));
+        Assert.Matches(SummaryLine, ig.ErrorText);
+        Assert.DoesNotContain(ig.Lines, l => l.StartsWith("ig:", StringComparison.Ordinal)); // stdout is columns only
         KernelObjects.AssertNoneLoaded();
     }
 
@@ -64,11 +71,12 @@ public sealed class IgBinaryTests : IDisposable
     public async Task Json_output_through_head_ends_when_head_does()
     {
         Requires.Root();
-        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
+        var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add($"'{Paths.IgBinary}' trace open --host -o json | head -n 3");
         using var pipeline = System.Diagnostics.Process.Start(start)!;
         var output = pipeline.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = pipeline.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
 
         // Keep opening files until head has its lines: ig must then notice and exit by itself.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
@@ -82,6 +90,7 @@ public sealed class IgBinaryTests : IDisposable
         var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.All(lines, l => Assert.Equal("normal", JsonDocument.Parse(l).RootElement.GetProperty("type").GetString()));
+        Assert.Matches(SummaryLine, (await errors).TrimEnd('\n'));
         KernelObjects.AssertNoneLoaded();
     }
 

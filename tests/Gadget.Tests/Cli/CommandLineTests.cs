@@ -30,17 +30,39 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("exec", "--paths", "--ignore-errors")]
-    [InlineData("open", "--failed", "--prefixes", "--full-path")]
-    [InlineData("dns", "-P, --ports")]
-    [InlineData("sni")]
-    public void Gadget_help_shows_its_flags_and_the_common_ones(string gadget, params string[] flags)
+    [InlineData("exec", "Trace new processes", "--paths", "--ignore-errors")]
+    [InlineData("open", "Trace open system calls", "--failed", "--prefixes", "--full-path")]
+    [InlineData("dns", "Trace DNS requests", "-P, --ports", "Ports whose TCP and UDP traffic is DNS, comma-separated (default 53)")]
+    [InlineData("sni", "Trace Server Name Indication (SNI) from TLS requests")]
+    public void Gadget_help_shows_its_flags_and_the_common_ones(string gadget, string description, params string[] expected)
     {
         var (code, console) = TestConsole.Run("trace", gadget, "--help");
 
         Assert.Equal(0, code);
-        foreach (var flag in flags.Concat(["--output", "--timeout", "--ring-size"]))
-            Assert.Contains(flag, console.OutText);
+        // The description is the help's own first paragraph, not just a mention in a list.
+        Assert.Contains($"Description:\n  {description}\n", console.OutText.ReplaceLineEndings("\n"));
+        foreach (var text in expected.Concat(["--output", "--timeout", "--ring-size"]))
+            Assert.Contains(text, console.OutText);
+    }
+
+    [Theory]
+    [InlineData("paths", "true", "trace", "exec", "--paths")]
+    [InlineData("paths", "true", "trace", "exec", "--paths", "--host")]
+    [InlineData("paths", "false", "trace", "exec", "--paths=false")]
+    [InlineData("paths", "false", "trace", "exec", "--paths", "False")]
+    [InlineData("ignore-errors", "false", "trace", "bind", "-i=false")]
+    [InlineData("audit-only", "true", "trace", "capabilities", "--audit-only=true")]
+    [InlineData("kill-only", "true", "trace", "signal", "-fk")]
+    [InlineData("failed-only", "true", "trace", "signal", "-fk")]
+    [InlineData("pid", "42", "trace", "signal", "--pid", "42", "-k")]
+    [InlineData("pid", "4294967295", "trace", "signal", "--pid=4294967295")]
+    [InlineData("min", "0", "trace", "fsslower", "-m", "0")]
+    public void Typed_flags_accept_their_values(string key, string value, params string[] args)
+    {
+        var result = IgCommand.Create(new TestConsole()).Parse(args);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(value, result.GetValue<string>("--" + key));
     }
 
     [Theory]

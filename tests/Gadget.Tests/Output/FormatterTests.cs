@@ -109,6 +109,24 @@ public class FormatterTests
     }
 
     [Theory]
+    [InlineData("columns")]
+    [InlineData("json")]
+    public void The_end_of_a_run_adds_nothing_to_either_stream(string format)
+    {
+        // The totals are one summary line that the caller prints, also when the output was
+        // closed and End never came; a line here would be a second one.
+        var output = new MemoryStream();
+        var errors = new StringWriter();
+        var sink = OutputFormat.Parse(format).CreateSink(Gadget.Schema, ["pid"], output, errors);
+        sink.Start();
+        var afterStart = output.Length;
+        sink.End(new Gadget.Runtime.RunSummary(90, 10, TimeSpan.Zero));
+
+        Assert.Equal(afterStart, output.Length);
+        Assert.Equal("", errors.ToString());
+    }
+
+    [Theory]
     [InlineData("columns", OutputKind.Columns, null)]
     [InlineData("json", OutputKind.Json, null)]
     [InlineData("columns=pid,comm", OutputKind.Columns, "pid,comm")]
