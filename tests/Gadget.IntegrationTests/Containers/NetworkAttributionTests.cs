@@ -63,8 +63,13 @@ public sealed class NetworkAttributionTests : IDisposable
         Requires.Root();
         using var site = DockerSite.Start();
         using var session = GadgetSession.StartWithContainers(new TcpGadget(), new ContainerSelector { ContainerName = site.Container.Name });
+        using var unfiltered = GadgetSession.Start(new TcpGadget());
         using var listener = SocketsProcess.Start(site, "listen", "4", "127.0.0.1", "0", "accept=2");
         var port = listener.Next("listening").Int("port");
+        // The same on the host: seen without -c, kept out with it.
+        using var hostListener = SocketsProcess.Start(Site.Host, "listen", "4", "127.0.0.1", "0", "accept=1");
+        var hostClient = SocketsProcess.Run(Site.Host, "connect", "4", "127.0.0.1", Text(hostListener.Next("listening").Int("port")));
+        hostListener.WaitForExit();
 
         using var client = SocketsProcess.Start(site, "connect", "4", "127.0.0.1", Text(port));
         client.Next("connect");
@@ -80,7 +85,11 @@ public sealed class NetworkAttributionTests : IDisposable
         AssertInContainer(session.WaitFor(e => e.Str("operation") == "accept" && e.Num("pid") == listener.Pid, "for the accept"), site, session, listener);
         AssertInContainer(session.WaitFor(e => e.Str("operation") == "close" && e.Num("pid") == client.Pid, "for the close"), site, session, client);
         AssertInContainer(session.WaitFor(e => e.Str("operation") == "close" && e.Num("pid") == killed.Pid, "for the close at exit"), site, session, killed);
+        foreach (var operation in (string[])["connect", "close"])
+            unfiltered.WaitFor(e => e.Str("operation") == operation && e.Num("pid") == hostClient.Pid, $"for the host's {operation}, unfiltered");
+        unfiltered.WaitFor(e => e.Str("operation") == "accept" && e.Num("pid") == hostListener.Pid, "for the host's accept, unfiltered");
         session.Settle();
+        Assert.DoesNotContain(session.Records, r => r.IsEvent() && (r.Num("pid") == hostClient.Pid || r.Num("pid") == hostListener.Pid));
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(site.Container.Name, r.Str("runtime", "containerName")));
     }
 

@@ -61,13 +61,21 @@ internal sealed class GadgetSession : IDisposable
 
     /// <summary>Runs the gadget as `ig` does: containers discovered and followed, the selection
     /// filtered in the kernel, events attributed.</summary>
-    public static GadgetSession StartWithContainers(TraceGadget gadget, ContainerSelector selector, params (string Key, string Value)[] parameters)
+    public static GadgetSession StartWithContainers(TraceGadget gadget, ContainerSelector selector, params (string Key, string Value)[] parameters) =>
+        StartWithContainers(gadget, selector, new RunOptions
+        {
+            Parameters = new ParameterValues(gadget.Parameters, parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value))),
+        });
+
+    /// <summary>Like the other overload, with the parameters and ring size of <paramref name="run"/>.</summary>
+    public static GadgetSession StartWithContainers(TraceGadget gadget, ContainerSelector selector, RunOptions run)
     {
         var scope = ContainerScope.Start(selector, new DiscoveryOptions(), TextWriter.Null, null);
         scope.WaitReady();
         var options = new RunOptions
         {
-            Parameters = new ParameterValues(gadget.Parameters, parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value))),
+            Parameters = run.Parameters,
+            RingBufferBytes = run.RingBufferBytes,
             Containers = scope.Containers,
             MountNamespaceFilter = scope.KernelFilter,
             ExtraFilter = scope.UserSpaceFilter,

@@ -4,7 +4,8 @@ namespace Gadget.IntegrationTests.Infrastructure;
 internal static class Helpers
 {
     private static readonly Lazy<string> OpenerPath = new(() => Compile("opener"));
-    private static readonly Lazy<string> DnsBurstPath = new(() => Compile("dnsburst"));
+    // Static: it also runs inside the busybox test containers (the DNS burst).
+    private static readonly Lazy<string> DnsBurstPath = new(() => Compile("dnsburst", "-static"));
     // Static: it also runs inside the busybox test containers, which have no libc.
     private static readonly Lazy<string> FsOpsPath = new(() => Compile("fsops", "-static", "-pthread"));
     // Static, so the same binary runs in a busybox container (DockerSite mounts its directory).

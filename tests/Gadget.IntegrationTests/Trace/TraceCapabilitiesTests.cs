@@ -156,8 +156,12 @@ public sealed class TraceCapabilitiesTests : IDisposable
         Requires.Root();
         using var container = DockerContainer.Run(dockerOptions: ["--cap-drop", "CHOWN"]);
         using var session = GadgetSession.StartWithContainers(new CapabilitiesGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
+        using var unfiltered = GadgetSession.Start(new CapabilitiesGadget());
+        var hostChown = Unique("/bin/chown", "igc");
 
         var result = Shell.TryRun("docker", null, TimeSpan.FromSeconds(30), "exec", container.Name, "sh", "-c", "echo x > /tmp/f && chown 1:1 /tmp/f");
+        // The same denied check by a host process: seen without -c, kept out with it.
+        Assert.NotEqual(0, AsNobody(hostChown, "0:0", _file).ExitCode);
 
         Assert.NotEqual(0, result.ExitCode);
         var e = session.WaitFor(e => e.Str("comm") == "chown" && e.Str("capName") == "CHOWN", "for the container's denied chown");
@@ -168,5 +172,11 @@ public sealed class TraceCapabilitiesTests : IDisposable
         Assert.Equal(session.Containers!.FindById(container.Id)!.MntnsId, (ulong)e.Num("mountnsid"));
         Assert.DoesNotContain("chown", e.Strings("capsNames"));
         Assert.Contains("kill", e.Strings("capsNames"));
+        var hostComm = Path.GetFileName(hostChown);
+        var host = unfiltered.WaitFor(e => e.Str("comm") == hostComm && e.Str("capName") == "CHOWN", "for the host's denied chown, unfiltered");
+        Assert.Equal("Deny", host.Str("verdict"));
+        session.Settle();
+        Assert.DoesNotContain(session.Records, r => r.Str("comm") == hostComm);
+        Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(container.Name, r.Str("runtime", "containerName")));
     }
 }

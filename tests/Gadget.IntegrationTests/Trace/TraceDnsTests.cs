@@ -283,26 +283,48 @@ public sealed class TraceDnsTests : IDisposable
     }
 
     [Fact]
-    public void Every_query_of_a_burst_is_reported_or_counted_as_lost()
+    public void Every_query_of_a_burst_from_a_container_is_reported_or_counted_as_lost()
     {
         Requires.Root();
-        var ns = Own(NetworkNamespace.Create("igtd"));
+        // The sender runs in a Docker container (its loopback only; the host's pids) and the
+        // gadget follows that container alone, as `ig trace dns -c` does.
+        using var site = DockerSite.Start();
         // Nobody listens on the port: only the queries are DNS traffic, so every event is one of
         // them, and a one-page ring must overflow and count what it dropped.
         var port = Random.Shared.Next(20000, 60000).ToString(CultureInfo.InvariantCulture);
-        var session = Trace(new RunOptions { Parameters = Parameters(("ports", port)), RingBufferBytes = 4096 });
+        var session = Own(GadgetSession.StartWithContainers(new DnsGadget(), new ContainerSelector { ContainerName = site.Container.Name },
+            new RunOptions { Parameters = Parameters(("ports", port)), RingBufferBytes = 4096 }));
 
-        var (burst, output) = TracedProcess.Run(ns, Helpers.DnsBurst, "127.0.0.1", port, "20000", "burst.igtest");
+        var output = RunIn(site, Helpers.DnsBurst, "127.0.0.1", port, "20000", "burst.igtest");
         session.Settle();
         var summary = session.Stop();
 
-        var sent = long.Parse(output.Split('\n').Single(l => l.StartsWith("sent ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
-        var captured = session.Records.Count(e => e.IsEvent() && e.Num("pid") == burst.Pid && e.Str("qr") == "Q");
+        var lines = output.Split('\n');
+        var pid = int.Parse(lines.Single(l => l.StartsWith("ready ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
+        var sent = long.Parse(lines.Single(l => l.StartsWith("sent ", StringComparison.Ordinal)).Split(' ')[1], CultureInfo.InvariantCulture);
+        var events = session.Records.Where(e => e.IsEvent()).ToList();
+        var captured = events.Count(e => e.Num("pid") == pid && e.Str("qr") == "Q");
         var lostRecords = session.Records.Where(r => r.Str("type") == "warn").Sum(r => r.Num("lostEvents"));
         Assert.Equal(20000, sent);
         Assert.True(summary.Lost > 0, "a one-page ring should overflow under a burst");
         Assert.Equal((long)summary.Lost, lostRecords);
         Assert.Equal(sent, captured + (long)summary.Lost);
+        Assert.True(captured > 0, "the ring holds a few events between reads");
+        Assert.All(events, e => Assert.Equal(site.Container.Name, e.Str("runtime", "containerName")));
+    }
+
+    /// <summary>Runs a helper in the container to its end; what it printed.</summary>
+    private static string RunIn(DockerSite site, string helper, params string[] args)
+    {
+        var start = site.StartInfo(helper, args);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), $"{helper} did not finish");
+        Assert.True(process.ExitCode == 0, $"{helper} failed ({process.ExitCode}): {error.Result}");
+        return output;
     }
 
     [Fact]

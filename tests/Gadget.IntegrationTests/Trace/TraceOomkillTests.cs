@@ -101,7 +101,11 @@ public sealed class TraceOomkillTests : IDisposable
         var helpers = Path.GetDirectoryName(Helpers.Hog)!;
         using var container = DockerContainer.Run(dockerOptions: ["--memory", "64m", "--memory-swap", "64m", "-v", $"{helpers}:/igt-helpers:ro"]);
         using var session = GadgetSession.StartWithContainers(new OomkillGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
+        using var unfiltered = GadgetSession.Start(new OomkillGadget());
+        using var cgroup = MemoryCgroup.Create(Limit);
 
+        // An OOM kill outside the container (host processes in a memory cgroup of their own).
+        var hostKill = RunOutOfMemory(cgroup);
         // Allocates until the OOM killer, run by its own allocation, kills it.
         var result = Shell.TryRun("docker", null, OomTimeout, "exec", container.Name, "/igt-helpers/hog", "0");
 
@@ -113,5 +117,10 @@ public sealed class TraceOomkillTests : IDisposable
         Assert.Equal("hog", e.Str("tcomm"));
         Assert.Equal(e.Num("kpid"), e.Num("tpid"));
         Assert.Equal((64L << 20) / Environment.SystemPageSize, e.Num("pages"));
+        // The host's kill happened (the unfiltered run saw it) and -c kept it out.
+        unfiltered.WaitFor(e => e.Str("kcomm") == hostKill.VictimComm, "for the host's OOM kill, unfiltered", OomTimeout);
+        session.Settle();
+        Assert.DoesNotContain(session.Records, r => r.Str("kcomm") == hostKill.VictimComm || r.Num("kpid") == hostKill.Victim);
+        Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(container.Name, r.Str("runtime", "containerName")));
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Gadget.Containers;
 using Gadget.Gadgets.Trace.Sni;
 using Gadget.IntegrationTests.Infrastructure;
 
@@ -60,6 +61,28 @@ public sealed class TraceSniTests : IDisposable
             ["openssl", "s_client", "-connect", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", .. nameArgs]);
         return client;
     }
+
+    /// <summary>openssl s_client run by docker exec in the container (see
+    /// <see cref="StartTlsContainer"/>); its host pid and mount namespace, printed before it starts.</summary>
+    private static ProcessIdentity HelloInContainer(DockerContainer container, int port, string serverName)
+    {
+        var result = Shell.TryRun("docker", "", TimeSpan.FromSeconds(60), "exec", "-i", container.Name, "sh", "-c",
+            "echo \"igt-identity $$ $(stat -L -c %i /proc/self/ns/mnt)\"; exec \"$@\"", "sh",
+            "openssl", "s_client", "-connect", $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", "-servername", serverName);
+        var identity = result.Output.Split('\n').FirstOrDefault(l => l.StartsWith("igt-identity ", StringComparison.Ordinal))?.Split(' ')
+            ?? throw new InvalidOperationException($"s_client did not start in {container.Name}: {result.Error}");
+        return new ProcessIdentity(int.Parse(identity[1], CultureInfo.InvariantCulture), ulong.Parse(identity[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A busybox container that can run the host's openssl: busybox has no TLS client, so
+    /// the host's /usr, its libraries (where the dynamic loader looks: /lib, /lib64) and its TLS
+    /// configuration are mounted read-only. Only its loopback; the host's pid namespace, so the
+    /// pids processes print are the ones events carry.</summary>
+    private DockerContainer StartTlsContainer() => Own(DockerContainer.Run(dockerOptions:
+    [
+        "--network", "none", "--pid", "host",
+        "-v", "/usr:/usr:ro", "-v", "/usr/lib:/lib:ro", "-v", "/usr/lib64:/lib64:ro", "-v", "/etc/ssl:/etc/ssl:ro",
+    ]));
 
     private static string UniqueName() => $"{Guid.NewGuid():N}"[..12] + ".sni.igtest";
 
@@ -137,5 +160,40 @@ public sealed class TraceSniTests : IDisposable
         Assert.Contains(" openssl ", line);
         ig.Signal("INT");
         Assert.Equal(0, ig.WaitForExit());
+    }
+
+    [Fact]
+    public void A_client_hello_from_a_docker_container_is_attributed_to_the_container_and_filtered_by_it()
+    {
+        Requires.Root();
+        var container = StartTlsContainer();
+        // The server is a host process in the container's network namespace.
+        var containerNs = NetworkNamespace.OfProcess(container.Pid);
+        var (server, port) = StartServer(containerNs);
+        var session = Own(GadgetSession.StartWithContainers(new SniGadget(), new ContainerSelector { ContainerName = container.Name }));
+        var unfiltered = Own(GadgetSession.Start(new SniGadget()));
+        var name = UniqueName();
+        var hostName = UniqueName();
+
+        var client = HelloInContainer(container, port, name);
+        // Same network namespace, the host's mount namespace: not the container's.
+        var host = Hello(containerNs, port, hostName);
+
+        var sent = session.WaitFor(e => IsHello(e, name, client.Pid), "for the container's hello");
+        Assert.Equal("openssl", sent.Str("comm"));
+        Assert.Equal(client.Pid, sent.Num("tid"));
+        Assert.Equal(container.Name, sent.Str("runtime", "containerName"));
+        Assert.Equal(container.Id, sent.Str("runtime", "containerId"));
+        var mntns = session.Containers!.FindById(container.Id)!.MntnsId;
+        Assert.Equal(mntns, client.MountNamespace);
+        Assert.Equal((long)mntns, sent.Num("mountnsid"));
+        Assert.Equal((long)containerNs.Inode, sent.Num("netnsid"));
+        // Without -c the host's hello and the server's side are seen; with it, kept out in the kernel.
+        unfiltered.WaitFor(e => IsHello(e, hostName, host.Pid), "for the host's hello, unfiltered");
+        unfiltered.WaitFor(e => IsHello(e, name, server.Pid), "for the hello the server received, unfiltered");
+        session.Settle();
+        Assert.DoesNotContain(session.Records, e => e.Str("name") == hostName);
+        Assert.DoesNotContain(session.Records, e => e.Num("pid") == server.Pid);
+        Assert.All(session.Records.Where(e => e.IsEvent()), e => Assert.Equal(container.Name, e.Str("runtime", "containerName")));
     }
 }

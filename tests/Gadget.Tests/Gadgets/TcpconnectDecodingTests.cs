@@ -11,10 +11,10 @@ public class TcpconnectDecodingTests
 {
     private static readonly TcpconnectGadget Gadget = new();
 
-    private static byte[] Connect(string src, ushort sport, string dst, ushort dport, ulong latencyNs = 0) =>
+    private static byte[] Connect(string src, ushort sport, string dst, ushort dport, ulong latencyNs = 0, uint uid = 1000, uint gid = 100) =>
         Build(new TcpconnectEvent
         {
-            Header = Header(2021739, "wget"),
+            Header = Header(2021739, "wget") with { Uid = uid, Gid = gid },
             NetnsId = 4026532100,
             Src = Endpoint(src, sport),
             Dst = Endpoint(dst, dport),
@@ -53,6 +53,17 @@ public class TcpconnectDecodingTests
     {
         var json = Render.Json(Gadget, null, Connect("127.0.0.1", 1, "127.0.0.1", 2)).Single();
         Assert.False(json.TryGetProperty("latency", out _));
+    }
+
+    [Fact]
+    public void Uid_and_gid_of_root_are_in_json_as_zero()
+    {
+        var json = Render.Json(Gadget, null, Connect("127.0.0.1", 1, "127.0.0.1", 2, uid: 0, gid: 0)).Single();
+        Assert.Equal(0u, json.GetProperty("uid").GetUInt32());
+        Assert.Equal(0u, json.GetProperty("gid").GetUInt32());
+        var user = Render.Json(Gadget, null, Connect("127.0.0.1", 1, "127.0.0.1", 2)).Single();
+        Assert.Equal(1000u, user.GetProperty("uid").GetUInt32());
+        Assert.Equal(100u, user.GetProperty("gid").GetUInt32());
     }
 
     [Theory]

@@ -23,8 +23,9 @@ public sealed class TcpconnectGadget : TraceGadget
     [
         new UIntField("pid", static (in EventRecord r) => r.Header.Pid) { Description = "Process id" },
         new UIntField("tid", static (in EventRecord r) => r.Header.Tid) { Description = "Thread id" },
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8 },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8 },
+        // The reference declares uid and gid without omitempty: root's 0 is shown, not left out.
+        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
+        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
         new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)) { Description = "Command name" },
         new UIntField("ip", static (in EventRecord r) => r.As<TcpconnectEvent>().Src.Version)
         { JsonPath = "ipversion", Width = 2, Alignment = FieldAlignment.Left, Description = "IP version (4 or 6)" },
