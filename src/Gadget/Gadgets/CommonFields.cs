@@ -41,8 +41,17 @@ public static class CommonFields
         if (r.Container is not { PodLabels.Count: > 0 } container)
             return;
         s.BeginMap();
-        foreach (var (key, value) in container.PodLabels)
-            s.MapEntry(key, value);
+        // Through the interface the enumerator is boxed, once per event: use the struct one.
+        if (container.PodLabels is Dictionary<string, string> labels)
+        {
+            foreach (var (key, value) in labels)
+                s.MapEntry(key, value);
+        }
+        else
+        {
+            foreach (var (key, value) in container.PodLabels)
+                s.MapEntry(key, value);
+        }
         s.EndMap();
     })
     { Width = 30, ListSeparator = "," };

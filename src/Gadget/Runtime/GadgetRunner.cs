@@ -54,13 +54,16 @@ public static class GadgetRunner
             var lastLostCheck = Stopwatch.StartNew();
             var pollMs = (int)Math.Max(1, options.BatchLatency.TotalMilliseconds);
             var outputClosed = false;
+            ulong wakeups = 0;
             try
             {
                 while (!cancellation.IsCancellationRequested)
                 {
                     if (options.OutputClosed?.Invoke() == true)
                         throw new IOException("the output was closed");
-                    reader.Poll(pollMs);
+                    // Records handled by the poll itself mean the kernel woke us before the timeout.
+                    if (reader.Poll(pollMs) > 0)
+                        wakeups++;
                     reader.Consume();
                     sink.EndBatch();
                     if (lastLostCheck.Elapsed >= LostCheckInterval)
@@ -80,7 +83,7 @@ public static class GadgetRunner
                 // The reader of our output went away (e.g. `| head`): a normal end.
                 outputClosed = true;
             }
-            var summary = new RunSummary(pump.Delivered, lostReported, attachTime) { Malformed = pump.Malformed };
+            var summary = new RunSummary(pump.Delivered, lostReported, attachTime) { Malformed = pump.Malformed, Wakeups = wakeups };
             if (!outputClosed)
                 sink.End(summary);
             return summary;

@@ -25,4 +25,8 @@ public sealed record RunSummary(ulong Events, ulong Lost, TimeSpan AttachTime)
 {
     /// <summary>Records too short for their event type (a layout mismatch; should stay 0).</summary>
     public ulong Malformed { get; init; }
+
+    /// <summary>Times the kernel woke the reader before its poll timed out. Batched wakeups keep
+    /// this far below the number of events; it counts up only when the ring fills past a quarter.</summary>
+    public ulong Wakeups { get; init; }
 }

@@ -13,15 +13,15 @@ public sealed class BindingTests : IDisposable
 
     private readonly BpfObject _bpf;
 
-    public BindingTests()
-    {
-        using var stream = typeof(BindingTests).Assembly.GetManifestResourceStream("bpf/binding_test.bpf.o")!;
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        _bpf = BpfObject.Open(bytes, "igt_binding");
-    }
+    public BindingTests() => _bpf = KernelObjects.OpenTestObject("binding_test");
 
-    public void Dispose() => _bpf.Dispose();
+    public void Dispose()
+    {
+        _bpf.Dispose();
+        // Closing the object must free every program and map it loaded.
+        if (Privileges.IsRoot)
+            KernelObjects.AssertNoneLoaded();
+    }
 
     private void Load()
     {

@@ -8,7 +8,13 @@ public sealed class IgBinaryTests : IDisposable
 {
     private readonly string _dir = Paths.NewTempDirectory();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        // Every test stops what it started: nothing of ours may stay loaded after it.
+        if (Gadget.Bpf.Privileges.IsRoot)
+            KernelObjects.AssertNoneLoaded();
+    }
 
     private string UniqueBinary()
     {

@@ -1,6 +1,6 @@
 // Test helper: opens a path through the requested system call, so tests control exactly
 // which syscall, flags and mode the kernel sees.
-//   opener open|openat|openat2 <path> [flags-hex] [mode-octal]   -> prints the fd or -errno
+//   opener open|openat|openat2 <path> [flags-hex] [mode-octal]   -> prints "<fd or -errno> <pid>"
 //   opener storm <count> <path>                                  -> count open/close pairs
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +36,7 @@ int main(int argc, char **argv)
 		struct open_how how = { .flags = (unsigned)flags, .mode = (unsigned)mode };
 		fd = syscall(SYS_openat2, AT_FDCWD, argv[2], &how, sizeof(how));
 	}
-	printf("%ld\n", fd < 0 ? -(long)errno : fd);
+	/* The pid too, so tests can match the event's pid and tid with the process that opened. */
+	printf("%ld %d\n", fd < 0 ? -(long)errno : fd, (int)getpid());
 	return 0;
 }

@@ -37,10 +37,18 @@ internal static class Helpers
     private static string Compile(string name, params string[] flags)
     {
         var source = Path.Combine(Paths.RepoRoot, "tests", "Gadget.IntegrationTests", "Helpers", name + ".c");
-        var dir = Path.Combine(Path.GetTempPath(), "igt-helpers");
+        // A directory per version of the source and flags: test runs of other checkouts share
+        // /tmp, and must neither run nor overwrite a binary built from another version. The file
+        // keeps the helper's name, which tests expect as the comm of its events.
+        var version = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(source) + string.Join(' ', flags))))[..12];
+        var dir = Path.Combine(Path.GetTempPath(), "igt-helpers", version);
         Directory.CreateDirectory(dir);
         var output = Path.Combine(dir, name);
-        Shell.Run("gcc", ["-O2", .. flags, "-o", output, source]);
+        // Built aside and renamed into place, so a concurrent run never sees half a binary.
+        var building = Path.Combine(dir, $".{name}.{Environment.ProcessId}");
+        Shell.Run("gcc", ["-O2", .. flags, "-o", building, source]);
+        File.Move(building, output, overwrite: true);
         return output;
     }
 }

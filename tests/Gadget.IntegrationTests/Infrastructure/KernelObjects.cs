@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gadget.Bpf;
 using Gadget.Runtime;
 
 namespace Gadget.IntegrationTests.Infrastructure;
@@ -7,41 +8,90 @@ namespace Gadget.IntegrationTests.Infrastructure;
 /// (an independent witness: not our own binding).</summary>
 internal static class KernelObjects
 {
-    private static readonly HashSet<string> OurPrograms = GadgetCatalog.TraceGadgets
-        .SelectMany(g =>
-        {
-            using var bpf = g.OpenObject();
-            return bpf.Programs.Select(p => p.Name).ToList();
-        })
-        .Select(name => name.Length > 15 ? name[..15] : name) // the kernel keeps BPF_OBJ_NAME_LEN - 1 characters
-        .ToHashSet();
+    // The kernel keeps BPF_OBJ_NAME_LEN - 1 characters of a program's or map's name.
+    private const int KernelNameLength = 15;
 
-    /// <summary>Our programs and maps (internal maps are named "ig_&lt;gadget&gt;.rodata" etc.) that
-    /// are leaked: held by no process at all, or still held by this test process. Objects
-    /// that another live process holds (another test run on this machine) are not ours to judge.</summary>
-    public static List<string> Leftovers()
+    private static readonly (HashSet<string> Programs, HashSet<string> Maps) OurNames = CollectNames();
+
+    /// <summary>Opens a BPF object the tests embed (Bpf/&lt;file&gt;.bpf.c), under the name the
+    /// kernel then sees as the prefix of its internal maps.</summary>
+    public static BpfObject OpenTestObject(string file)
     {
-        var (progHolders, mapHolders) = Holders();
-        var leftovers = new List<string>();
-        using (var programs = JsonDocument.Parse(Shell.Run("bpftool", "-j", "prog", "show")))
+        using var stream = typeof(KernelObjects).Assembly.GetManifestResourceStream($"bpf/{file}.bpf.o")
+            ?? throw new InvalidOperationException($"the test BPF object {file}.bpf.o is not embedded");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return BpfObject.Open(bytes, "igt_" + file);
+    }
+
+    /// <summary>The names, as the kernel shows them, of every program and map in every gadget's
+    /// object and in the tests' own objects. Internal maps are named by libbpf after the object
+    /// ("ig_open.rodata"), so they are taken from the opened object too.</summary>
+    private static (HashSet<string> Programs, HashSet<string> Maps) CollectNames()
+    {
+        var objects = GadgetCatalog.TraceGadgets.Select(g => g.OpenObject()).ToList();
+        foreach (var resource in typeof(KernelObjects).Assembly.GetManifestResourceNames())
         {
-            foreach (var p in programs.RootElement.EnumerateArray())
+            if (resource.StartsWith("bpf/", StringComparison.Ordinal) && resource.EndsWith(".bpf.o", StringComparison.Ordinal))
+                objects.Add(OpenTestObject(resource["bpf/".Length..^".bpf.o".Length]));
+        }
+        try
+        {
+            return (objects.SelectMany(o => o.Programs).Select(p => KernelName(p.Name)).ToHashSet(),
+                    objects.SelectMany(o => o.Maps).Select(m => KernelName(m.Name)).ToHashSet());
+        }
+        finally
+        {
+            objects.ForEach(o => o.Dispose());
+        }
+    }
+
+    private static string KernelName(string name) => name.Length > KernelNameLength ? name[..KernelNameLength] : name;
+
+    /// <summary>Our programs and maps that are leaked: held by no process at all, or still held by
+    /// this test process. Objects that another live process holds (another test run on this
+    /// machine), directly or through a program of its that uses them, are not ours to judge.</summary>
+    public static List<string> Leftovers() => LeftoverObjects().Select(o => $"{o.Kind} {o.Name} (id {o.Id})").ToList();
+
+    /// <summary>A program or map loaded in the kernel.</summary>
+    public sealed record KernelObject(string Kind, string Name, int Id);
+
+    /// <summary>What <see cref="Leftovers"/> reports, as objects.</summary>
+    public static List<KernelObject> LeftoverObjects()
+    {
+        // Listed before the holders are read: an object another run loads in between is then
+        // either absent from the listing or seen with its holder, never as held by nobody.
+        using var programs = JsonDocument.Parse(Shell.Run("bpftool", "-j", "prog", "show"));
+        using var maps = JsonDocument.Parse(Shell.Run("bpftool", "-j", "map", "show"));
+        var (progHolders, mapHolders) = Holders();
+        var leftovers = new List<KernelObject>();
+        foreach (var p in programs.RootElement.EnumerateArray())
+        {
+            var id = p.GetProperty("id").GetInt32();
+            if (p.TryGetProperty("name", out var name) && OurNames.Programs.Contains(name.GetString()!) && IsLeaked(progHolders, id))
+                leftovers.Add(new("program", name.GetString()!, id));
+            // A map that a held program uses lives as long as that program: its holders hold it too.
+            if (progHolders.TryGetValue(id, out var pids) && p.TryGetProperty("map_ids", out var mapIds))
             {
-                var id = p.GetProperty("id").GetInt32();
-                if (p.TryGetProperty("name", out var name) && OurPrograms.Contains(name.GetString()!) && IsLeaked(progHolders, id))
-                    leftovers.Add($"program {name.GetString()} (id {id})");
+                foreach (var mapId in mapIds.EnumerateArray())
+                    AddHolders(mapHolders, mapId.GetInt32(), pids);
             }
         }
-        using (var maps = JsonDocument.Parse(Shell.Run("bpftool", "-j", "map", "show")))
+
+        foreach (var m in maps.RootElement.EnumerateArray())
         {
-            foreach (var m in maps.RootElement.EnumerateArray())
-            {
-                var id = m.GetProperty("id").GetInt32();
-                if (m.TryGetProperty("name", out var name) && name.GetString()!.StartsWith("ig_", StringComparison.Ordinal) && IsLeaked(mapHolders, id))
-                    leftovers.Add($"map {name.GetString()} (id {id})");
-            }
+            var id = m.GetProperty("id").GetInt32();
+            if (m.TryGetProperty("name", out var name) && OurNames.Maps.Contains(name.GetString()!) && IsLeaked(mapHolders, id))
+                leftovers.Add(new("map", name.GetString()!, id));
         }
         return leftovers;
+    }
+
+    private static void AddHolders(Dictionary<int, HashSet<int>> holders, int id, HashSet<int> pids)
+    {
+        if (!holders.TryGetValue(id, out var known))
+            holders[id] = known = [];
+        known.UnionWith(pids);
     }
 
     /// <summary>The keys of the mount-namespace filter maps this test process holds, read with
@@ -65,6 +115,10 @@ internal static class KernelObjects
         }
         return keys;
     }
+
+    /// <summary>Map ids that process <paramref name="pid"/> holds.</summary>
+    public static List<int> MapsHeldBy(int pid) =>
+        Holders().Maps.Where(h => h.Value.Contains(pid)).Select(h => h.Key).ToList();
 
     /// <summary>Program ids that process <paramref name="pid"/> holds.</summary>
     public static List<int> HeldBy(int pid) =>

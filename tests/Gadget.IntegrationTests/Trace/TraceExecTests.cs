@@ -9,7 +9,13 @@ public sealed class TraceExecTests : IDisposable
 {
     private readonly string _dir = Paths.NewTempDirectory();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose()
+    {
+        Directory.Delete(_dir, recursive: true);
+        // Every test stops what it started: nothing of ours may stay loaded after it.
+        if (Gadget.Bpf.Privileges.IsRoot)
+            KernelObjects.AssertNoneLoaded();
+    }
 
     /// <summary>A copy of /bin/true under a unique name, so its events are ours alone.</summary>
     private string UniqueBinary(string prefix = "igx")

@@ -32,6 +32,7 @@ public class OpenDecodingTests
         var json = Render.Json(Gadget, null, Open("/etc/passwd", 3, flags: 0x80000)).Single();
 
         Assert.Equal(3, json.GetProperty("fd").GetInt32());
+        Assert.Equal(3, json.GetProperty("ret").GetInt32());
         Assert.False(json.TryGetProperty("err", out _));
         Assert.Equal("/etc/passwd", json.GetProperty("path").GetString());
         Assert.Equal(["O_RDONLY", "O_CLOEXEC"], json.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!));
@@ -46,10 +47,21 @@ public class OpenDecodingTests
 
         Assert.False(json.TryGetProperty("fd", out _));
         Assert.Equal(2, json.GetProperty("err").GetInt32());
+        Assert.Equal(-2, json.GetProperty("ret").GetInt32());
         Assert.Equal("ENOENT", json.GetProperty("error").GetString());
 
         var line = Render.Columns(Gadget, ["fd", "err", "path"], null, Open("/missing", -1, error: 2)).Split('\n')[1];
         Assert.Equal("    ENOENT  /missing", line);
+    }
+
+    [Fact]
+    public void Ret_is_json_only_and_kept_for_descriptor_zero()
+    {
+        // fd 0 is a real descriptor (stdin was closed): "ret": 0 must not be left out.
+        var json = Render.Json(Gadget, null, Open("/dev/null", 0)).Single();
+        Assert.Equal(0, json.GetProperty("ret").GetInt32());
+        Assert.DoesNotContain("ret", Gadget.DefaultColumns(new ParameterValues(Gadget.Parameters)));
+        Assert.Throws<GadgetException>(() => Render.Columns(Gadget, ["ret"], null, Open("/x", 3)));
     }
 
     [Fact]

@@ -39,6 +39,8 @@ public sealed class OpenGadget : TraceGadget
                 s.Int(fd);
         })
         { Width = 3, Alignment = FieldAlignment.Right, OmitEmpty = false, Description = "The new file descriptor" },
+        new IntField("ret", static (in EventRecord r) => Ret(r.As<OpenEvent>()))
+        { Visibility = FieldVisibility.JsonOnly, OmitEmpty = false, Description = "What the system call returned: the new descriptor, or the negated errno" },
         new CustomField("err", static (in EventRecord r, IFieldSink s) => WriteErr(r, s)) { Width = 7, Description = "errno of a failed open (its name in columns)" },
         new CustomField("error", static (in EventRecord r, IFieldSink s) => s.Text(Errno.Name(r.As<OpenEvent>().Error))) { Width = 8, Description = "Name of the errno" },
         new CustomField("flags", static (in EventRecord r, IFieldSink s) => OpenFlags.Write(r.As<OpenEvent>().Flags, s)) { Width = 24, ListSeparator = "|" },
@@ -82,6 +84,8 @@ public sealed class OpenGadget : TraceGadget
             map.Update(i, value);
         }
     }
+
+    private static long Ret(in OpenEvent e) => e.Fd >= 0 ? e.Fd : -(long)e.Error;
 
     private static void WriteErr(in EventRecord r, IFieldSink sink)
     {
