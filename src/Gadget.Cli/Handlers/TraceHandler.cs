@@ -28,7 +28,10 @@ public static class TraceHandler
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
         var verbose = args.Verbose ? console.Error : null;
-        // Checked before discovery, which needs root too (fanotify, /proc of other users).
+        // Checked before discovery, so that a bad value or a missing privilege is the only line
+        // printed (discovery warns about unreachable runtimes), and because discovery needs
+        // root too (fanotify, /proc of other users).
+        args.Gadget.Validate(args.Parameters);
         Preflight.Check();
         using var scope = ContainerScope.Start(args.Containers.Selector, args.Containers.Discovery, console.Error, verbose);
         // The sink is made once containers are known (the columns depend on them), after the

@@ -46,6 +46,11 @@ public abstract class TraceGadget
         return BpfObject.Open(bytes, "ig_" + Name);
     }
 
+    /// <summary>Rejects parameter values that make no sense together or for this gadget, with a
+    /// <see cref="GadgetException"/>. Called before anything starts (container discovery, load),
+    /// so bad input is one error line with nothing before it.</summary>
+    public virtual void Validate(ParameterValues parameters) { }
+
     /// <summary>Sets constants and map sizes before load, from the parameters.</summary>
     public virtual void Configure(BpfObject bpf, ParameterValues parameters) { }
 

@@ -53,6 +53,12 @@ public sealed class BindGadget : TraceGadget
             ? ["pid", "comm", "proto", "addr", "port", "opts", "if"]
             : ["pid", "comm", "proto", "addr", "port", "opts", "if", "error"];
 
+    public override void Validate(ParameterValues parameters)
+    {
+        ParsePorts(parameters);
+        ParsePids(parameters);
+    }
+
     public override void Configure(BpfObject bpf, ParameterValues parameters)
     {
         var ports = ParsePorts(parameters);

@@ -57,6 +57,9 @@ public sealed class DnsGadget : TraceGadget
     public override IReadOnlyList<string> DefaultColumns(ParameterValues parameters) =>
         ["pid", "tid", "comm", "qr", "type", "qtype", "name", "rcode", "numAnswers"];
 
+    public override void Validate(ParameterValues parameters) =>
+        DnsPorts.Parse(parameters.GetStringList("ports"));
+
     public override void Configure(BpfObject bpf, ParameterValues parameters)
     {
         DnsPorts.Parse(parameters.GetStringList("ports"));

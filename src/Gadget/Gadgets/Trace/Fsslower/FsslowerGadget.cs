@@ -100,6 +100,9 @@ public sealed class FsslowerGadget : TraceGadget
         return name;
     }
 
+    public override void Validate(ParameterValues parameters) =>
+        ValidateFileSystem(parameters.GetString("filesystem"), FileSystemTypes.Current());
+
     public override void Configure(BpfObject bpf, ParameterValues parameters)
     {
         var fileSystem = ValidateFileSystem(parameters.GetString("filesystem"), FileSystemTypes.Current());

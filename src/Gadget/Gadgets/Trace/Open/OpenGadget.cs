@@ -56,7 +56,18 @@ public sealed class OpenGadget : TraceGadget
             ? ["pid", "tid", "comm", "fd", "err", "path", "fullPath"]
             : ["pid", "tid", "comm", "fd", "err", "path"];
 
+    public override void Validate(ParameterValues parameters) => Prefixes(parameters);
+
     public override void Configure(BpfObject bpf, ParameterValues parameters)
+    {
+        var prefixes = Prefixes(parameters);
+        bpf.SetConstant("failed_only", parameters.GetBool("failed"));
+        bpf.SetConstant("with_full_path", parameters.GetBool("full-path"));
+        bpf.SetConstant("prefix_count", (uint)prefixes.Count);
+    }
+
+    /// <summary>The --prefixes values, checked against what the kernel-side filter holds.</summary>
+    private static IReadOnlyList<string> Prefixes(ParameterValues parameters)
     {
         var prefixes = parameters.GetStringList("prefixes");
         if (prefixes.Count > MaxPrefixes)
@@ -66,9 +77,7 @@ public sealed class OpenGadget : TraceGadget
             if (Encoding.UTF8.GetByteCount(prefix) > MaxPrefixLength)
                 throw new GadgetException($"--prefixes: \"{prefix}\" is longer than {MaxPrefixLength} bytes");
         }
-        bpf.SetConstant("failed_only", parameters.GetBool("failed"));
-        bpf.SetConstant("with_full_path", parameters.GetBool("full-path"));
-        bpf.SetConstant("prefix_count", (uint)prefixes.Count);
+        return prefixes;
     }
 
     public override void Populate(BpfObject bpf, ParameterValues parameters)

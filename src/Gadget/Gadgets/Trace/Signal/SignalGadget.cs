@@ -41,6 +41,8 @@ public sealed class SignalGadget : TraceGadget
     public static int ParseSignal(ParameterValues parameters) =>
         parameters.GetString("signal") is { } text && SignalNames.TryParse(text, out var signal) ? signal : 0;
 
+    public override void Validate(ParameterValues parameters) => ParseSignal(parameters);
+
     public override void Configure(BpfObject bpf, ParameterValues parameters)
     {
         var killOnly = parameters.GetBool("kill-only");

@@ -55,15 +55,21 @@ public sealed class TcpGadget : TraceGadget
             ? ["t", "pid", "comm", "ip", "src", "dst", "error"]
             : ["t", "pid", "comm", "ip", "src", "dst"];
 
+    public override void Validate(ParameterValues parameters)
+    {
+        var acceptOnly = parameters.GetBool("accept-only");
+        if (acceptOnly && parameters.GetBool("connect-only"))
+            throw new GadgetException("--accept-only and --connect-only exclude each other: leave both out to see both");
+        if (acceptOnly && parameters.GetBool("failure-only"))
+            throw new GadgetException("--accept-only and --failure-only exclude each other: accepts do not fail");
+    }
+
     public override void Configure(BpfObject bpf, ParameterValues parameters)
     {
+        Validate(parameters);
         var acceptOnly = parameters.GetBool("accept-only");
         var connectOnly = parameters.GetBool("connect-only");
         var failureOnly = parameters.GetBool("failure-only");
-        if (acceptOnly && connectOnly)
-            throw new GadgetException("--accept-only and --connect-only exclude each other: leave both out to see both");
-        if (acceptOnly && failureOnly)
-            throw new GadgetException("--accept-only and --failure-only exclude each other: accepts do not fail");
 
         bpf.SetConstant("connect_only", connectOnly);
         bpf.SetConstant("accept_only", acceptOnly);

@@ -40,6 +40,8 @@ public sealed class TcpconnectGadget : TraceGadget
             ? ["pid", "comm", "ip", "src", "dst", "latency"]
             : ["pid", "comm", "ip", "src", "dst"];
 
+    public override void Validate(ParameterValues parameters) => MinLatency(parameters);
+
     public override void Configure(BpfObject bpf, ParameterValues parameters)
     {
         var latency = WithLatency(parameters);
