@@ -34,19 +34,28 @@ internal static class Helpers
     /// <summary>Path of the signaler helper, which sends known signals (see Helpers/signaler.c).</summary>
     public static string Signaler => SignalerPath.Value;
 
+    /// <summary>The one directory all helpers of this checkout are built into (containers mount it
+    /// whole), named after the helpers' sources and this file (their flags): test runs of other
+    /// checkouts share /tmp, and must neither run nor overwrite a binary built from another version.</summary>
+    private static readonly Lazy<string> Directory = new(() =>
+    {
+        var tests = Path.Combine(Paths.RepoRoot, "tests", "Gadget.IntegrationTests");
+        var inputs = System.IO.Directory.GetFiles(Path.Combine(tests, "Helpers"), "*.c")
+            .Append(Path.Combine(tests, "Infrastructure", "Helpers.cs"))
+            .Order(StringComparer.Ordinal)
+            .Select(File.ReadAllText);
+        var version = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(string.Join('\0', inputs))))[..12];
+        return System.IO.Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "igt-helpers", version)).FullName;
+    });
+
     private static string Compile(string name, params string[] flags)
     {
         var source = Path.Combine(Paths.RepoRoot, "tests", "Gadget.IntegrationTests", "Helpers", name + ".c");
-        // A directory per version of the source and flags: test runs of other checkouts share
-        // /tmp, and must neither run nor overwrite a binary built from another version. The file
-        // keeps the helper's name, which tests expect as the comm of its events.
-        var version = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(source) + string.Join(' ', flags))))[..12];
-        var dir = Path.Combine(Path.GetTempPath(), "igt-helpers", version);
-        Directory.CreateDirectory(dir);
-        var output = Path.Combine(dir, name);
+        // The file keeps the helper's name, which tests expect as the comm of its events.
+        var output = Path.Combine(Directory.Value, name);
         // Built aside and renamed into place, so a concurrent run never sees half a binary.
-        var building = Path.Combine(dir, $".{name}.{Environment.ProcessId}");
+        var building = Path.Combine(Directory.Value, $".{name}.{Environment.ProcessId}");
         Shell.Run("gcc", ["-O2", .. flags, "-o", building, source]);
         File.Move(building, output, overwrite: true);
         return output;
