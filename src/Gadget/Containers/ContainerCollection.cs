@@ -33,10 +33,12 @@ public sealed class ContainerCollection : IContainerResolver
         _byMntns.Values.FirstOrDefault(c => c.Id == id || (id.Length >= 12 && c.Id.StartsWith(id, StringComparison.Ordinal)));
 
     /// <summary>Adds a container, or merges what is new about one already known. Containers
-    /// without a mount namespace (not started) are ignored.</summary>
+    /// without a mount namespace (not started) are ignored, and so is one that claims the host's
+    /// (a pid read after the container's process died and the pid went to a host process):
+    /// keyed by it, it would take every host event for its own.</summary>
     public void AddOrUpdate(ContainerInfo container)
     {
-        if (container.MntnsId == 0)
+        if (container.MntnsId == 0 || container.MntnsId == Procfs.ProcNamespaces.HostMountNamespace)
             return;
         lock (_gate)
         {

@@ -61,6 +61,18 @@ public class ContainerCollectionTests
     }
 
     [Fact]
+    public void A_container_in_the_hosts_mount_namespace_is_ignored()
+    {
+        // Its key would attribute every host event to it.
+        var host = Gadget.Containers.Procfs.ProcNamespaces.HostMountNamespace;
+        Assert.SkipWhen(host == 0, "reading /proc/1/ns/mnt needs root");
+        var collection = new ContainerCollection();
+        collection.AddOrUpdate(Container("a", host));
+        Assert.Equal(0, collection.Count);
+        Assert.Null(collection.Resolve(host));
+    }
+
+    [Fact]
     public void The_kernel_filter_follows_matching_containers_only()
     {
         var collection = new ContainerCollection();

@@ -34,8 +34,14 @@ public static class ProcNamespaces
         }
     }
 
-    /// <summary>The mount namespace of the host (that of pid 1).</summary>
-    public static ulong HostMountNamespace => _host ??= TryGetMountNamespace(1, out var id) ? id : 0;
+    /// <summary>The mount namespace of the host: that of pid 1, or, where pid 1's is out of reach
+    /// (an init outside our user namespace; so on these machines), ig's own, since ig runs on
+    /// the host. Never 0 while /proc is there: a 0 would let a process of the host pass for a
+    /// container's.</summary>
+    public static ulong HostMountNamespace => _host ??=
+        TryGetMountNamespace(1, out var init) ? init
+        : TryGetMountNamespace(Environment.ProcessId, out var self) ? self
+        : 0;
 
     private static ulong? _host;
 }
