@@ -15,15 +15,18 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
     private readonly ContainerdChannel _channel;
     private readonly RuntimeService.RuntimeServiceClient _client;
 
-    public CriRuntime(ContainerdChannel channel)
+    /// <param name="invoker">Where calls go; the channel's by default (tests pass their own).</param>
+    public CriRuntime(ContainerdChannel channel, CallInvoker? invoker = null)
     {
         _channel = channel;
-        _client = new RuntimeService.RuntimeServiceClient(channel.Channel);
+        _client = new RuntimeService.RuntimeServiceClient(invoker ?? channel.Channel.CreateCallInvoker());
     }
 
     public string Name => DiscoveryOptions.Containerd;
 
     public string Endpoint => _channel.Socket + " (CRI)";
+
+    public string Api => "CRI";
 
     public async Task<IReadOnlyList<ContainerInfo>> ListAsync(CancellationToken cancellation)
     {
@@ -54,12 +57,20 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
         {
             if (!sandboxes.TryGetValue(container.PodSandboxId, out var pod))
                 continue;
-            var pid = await PidOfAsync(container.Id, cancellation).ConfigureAwait(false);
-            if (!hostNetwork.TryGetValue(pod.Id, out var host))
-                hostNetwork[pod.Id] = host = await IsHostNetworkAsync(pod.Id, cancellation).ConfigureAwait(false);
-            var info = Describe(container, pod, pid, host);
-            if (ContainerProcess.Complete(info) is { } complete)
-                result.Add(complete);
+            try
+            {
+                var pid = await PidOfAsync(container.Id, cancellation).ConfigureAwait(false);
+                if (!hostNetwork.TryGetValue(pod.Id, out var host))
+                    hostNetwork[pod.Id] = host = await IsHostNetworkAsync(pod.Id, cancellation).ConfigureAwait(false);
+                // No pid (stopped meanwhile) or a pid already gone: Complete gives null.
+                if (ContainerProcess.Complete(Describe(container, pod, pid, host)) is { } complete)
+                    result.Add(complete);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            {
+                // The container or its pod was removed between the listing and this question:
+                // it is simply no longer running, not a sign that the runtime is unreachable.
+            }
         }
         return result;
     }
