@@ -107,9 +107,16 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
 
     private async Task<string> DataRootAsync(CancellationToken cancellation)
     {
-        using var info = await GetJsonAsync("/info", cancellation).ConfigureAwait(false);
-        return info.RootElement.TryGetProperty("DockerRootDir", out var dir) && dir.GetString() is { Length: > 0 } path
-            ? path : DockerContainerConfig.DefaultDataRoot;
+        try
+        {
+            using var info = await GetJsonAsync("/info", cancellation).ConfigureAwait(false);
+            return info.RootElement.TryGetProperty("DockerRootDir", out var dir) && dir.GetString() is { Length: > 0 } path
+                ? path : DockerContainerConfig.DefaultDataRoot;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException || e is HttpRequestException { StatusCode: not null })
+        {
+            return DockerContainerConfig.DefaultDataRoot; // an answer without it: the default
+        }
     }
 
     private void RememberCreated(string id, JsonElement message)
