@@ -45,18 +45,26 @@ public sealed class RuntimeListingTests : IDisposable
             })
             .Answer<ListContainersRequest, ListContainersResponse>(_ => new ListContainersResponse
             {
-                Containers = { containers.Keys.Select(id => new Container { Id = id, PodSandboxId = "pod-" + id, Metadata = new ContainerMetadata { Name = "n-" + id }, Image = new ImageSpec { Image = "img" }, ImageRef = "sha256:d" }) },
+                Containers = { containers.Keys.Select(id => new Container { Id = id, PodSandboxId = "pod-" + id, Metadata = new ContainerMetadata { Name = "n-" + id }, Image = new ImageSpec { Image = "sha256:1d" }, ImageRef = "sha256:1d" }) },
             })
             .Answer<ContainerStatusRequest, ContainerStatusResponse>(request => containers[request.ContainerId] switch
             {
                 null => throw FakeGrpcApi.NotFound("container " + request.ContainerId),
-                0 => new ContainerStatusResponse { Status = new ContainerStatus { Id = request.ContainerId } },
-                var pid => new ContainerStatusResponse { Status = new ContainerStatus { Id = request.ContainerId }, Info = { ["info"] = $"{{\"pid\":{pid}}}" } },
+                0 => new ContainerStatusResponse { Status = Status(request.ContainerId) },
+                var pid => new ContainerStatusResponse { Status = Status(request.ContainerId), Info = { ["info"] = $"{{\"pid\":{pid}}}" } },
             })
             .Answer<PodSandboxStatusRequest, PodSandboxStatusResponse>(request => podsGone?.Contains(request.PodSandboxId) == true
                 ? throw FakeGrpcApi.NotFound("pod " + request.PodSandboxId)
                 : new PodSandboxStatusResponse { Status = new PodSandboxStatus { Id = request.PodSandboxId } });
     }
+
+    // The status names the image by its tag and repository digest; the listing only by its id.
+    private static ContainerStatus Status(string id) => new()
+    {
+        Id = id,
+        Image = new ImageSpec { Image = "docker.io/igtest/busybox:1" },
+        ImageRef = "docker.io/igtest/busybox@sha256:2d",
+    };
 
     [Fact]
     public async Task Cri_leaves_out_containers_removed_or_exited_during_the_listing()
@@ -68,6 +76,7 @@ public sealed class RuntimeListingTests : IDisposable
 
         Assert.Equal(["alive1", "alive2"], listed.Select(c => c.Id).Order());
         Assert.All(listed, c => Assert.True(c.MntnsId > 0));
+        Assert.All(listed, c => Assert.Equal(("docker.io/igtest/busybox:1", "docker.io/igtest/busybox@sha256:2d"), (c.ImageName, c.ImageDigest)));
     }
 
     [Fact]
