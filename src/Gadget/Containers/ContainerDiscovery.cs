@@ -107,6 +107,7 @@ public sealed class ContainerDiscovery : IDisposable
     {
         OperationCanceledException => "no answer in time",
         Grpc.Core.RpcException rpc => rpc.Status.DebugException?.InnerException?.Message ?? rpc.Status.DebugException?.Message ?? rpc.Status.Detail,
+        RuntimeUnavailableException { InnerException: Grpc.Core.RpcException rpc } => Describe(rpc),
         RuntimeUnavailableException => e.Message,
         _ => e.InnerException?.Message ?? e.Message,
     };
