@@ -86,7 +86,7 @@ public sealed class ContainerCollection : IContainerResolver
         return true;
     }
 
-    /// <summary>One container's id, or one the 12-character short form of the other.</summary>
+    /// <summary>The same container: equal ids, or one id the short (prefix) form of the other.</summary>
     private static bool IsSameContainer(ContainerInfo known, ContainerInfo update) =>
         known.Id.StartsWith(update.Id, StringComparison.Ordinal) || update.Id.StartsWith(known.Id, StringComparison.Ordinal);
 
