@@ -23,21 +23,41 @@ public static class ListContainersHandler
         discovery.Ready.GetAwaiter().GetResult();
         writer.WriteHeader();
         var gate = new Lock();
+        // Containers written so far (by mount namespace): a container first seen while it
+        // starts may match the filter (-l, -c) only once its runtime has described it, and
+        // what the runtime adds later (image digest, labels) is written as an update.
+        var shown = new HashSet<ulong>();
         void OnChanged(ContainerInfo container, bool added)
         {
-            if (selector.Matches(container))
+            lock (gate)
             {
-                lock (gate)
+                if (added ? selector.Matches(container) && shown.Add(container.MntnsId) : shown.Remove(container.MntnsId))
                     writer.Write(container, added);
+            }
+        }
+        void OnUpdated(ContainerInfo container)
+        {
+            lock (gate)
+            {
+                if (shown.Contains(container.MntnsId))
+                    writer.WriteUpdate(container);
+                else if (selector.Matches(container) && shown.Add(container.MntnsId))
+                    writer.Write(container, created: true);
             }
         }
 
         lock (gate)
         {
             if (args.Watch)
+            {
                 discovery.Collection.Changed += OnChanged;
+                discovery.Collection.Updated += OnUpdated;
+            }
             foreach (var container in discovery.Collection.Snapshot().Where(selector.Matches))
-                writer.Write(container);
+            {
+                if (shown.Add(container.MntnsId))
+                    writer.Write(container);
+            }
         }
         if (!args.Watch)
             return ExitCodes.Success;
@@ -49,6 +69,7 @@ public static class ListContainersHandler
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         stop.Token.WaitHandle.WaitOne();
         discovery.Collection.Changed -= OnChanged;
+        discovery.Collection.Updated -= OnUpdated;
         return ExitCodes.Success;
 
         void Stop(PosixSignalContext context)

@@ -42,7 +42,14 @@ public sealed class ContainerCollection : IContainerResolver
             return;
         lock (_gate)
         {
-            if (_byMntns.TryGetValue(container.MntnsId, out var known))
+            if (_byMntns.TryGetValue(container.MntnsId, out var known) && !IsSameContainer(known, container))
+            {
+                // The kernel reuses namespace ids: a container that stopped before the sweep
+                // noticed left its id to this new one, whose metadata must not inherit its
+                // predecessor's (pod, names).
+                RemoveLocked(known);
+            }
+            else if (known is not null)
             {
                 var merged = Merge(known, container);
                 if (merged == known)
@@ -62,19 +69,28 @@ public sealed class ContainerCollection : IContainerResolver
         lock (_gate)
         {
             var container = FindById(id);
-            if (container is null || !_byMntns.TryRemove(container.MntnsId, out _))
-                return false;
-            var now = System.Diagnostics.Stopwatch.GetTimestamp();
-            foreach (var (mntns, departed) in _departed)
-            {
-                if (now - departed.RemovedAt > DepartedTtl)
-                    _departed.TryRemove(mntns, out _);
-            }
-            _departed[container.MntnsId] = (container, now);
-            Changed?.Invoke(container, false);
-            return true;
+            return container is not null && RemoveLocked(container);
         }
     }
+
+    private bool RemoveLocked(ContainerInfo container)
+    {
+        if (!_byMntns.TryRemove(container.MntnsId, out _))
+            return false;
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        foreach (var (mntns, departed) in _departed)
+        {
+            if (now - departed.RemovedAt > DepartedTtl)
+                _departed.TryRemove(mntns, out _);
+        }
+        _departed[container.MntnsId] = (container, now);
+        Changed?.Invoke(container, false);
+        return true;
+    }
+
+    /// <summary>The same container: equal ids, or one id the short (prefix) form of the other.</summary>
+    private static bool IsSameContainer(ContainerInfo known, ContainerInfo update) =>
+        known.Id.StartsWith(update.Id, StringComparison.Ordinal) || update.Id.StartsWith(known.Id, StringComparison.Ordinal);
 
     /// <summary>Removes containers whose init process is gone (a missed stop event).</summary>
     public void RemoveDead(Func<ContainerInfo, bool> isAlive)

@@ -18,7 +18,6 @@ public sealed class ContainerDiscovery : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private readonly TextWriter _warnings;
-    private readonly HashSet<string> _warned = [];
     private readonly TextWriter? _verbose;
     private RuncWatcher? _runc;
     private Timer? _sweep;
@@ -38,9 +37,14 @@ public sealed class ContainerDiscovery : IDisposable
     /// <summary>Starts discovery in the background (the runc watcher at once); see <see cref="Ready"/>.</summary>
     public static ContainerDiscovery Start(DiscoveryOptions options, TextWriter warnings, TextWriter? verbose = null)
     {
+        return Start(options, RuntimeFactory.Create(options), warnings, verbose);
+    }
+
+    /// <summary>Starts discovery over the given runtime clients (tests pass fakes).</summary>
+    internal static ContainerDiscovery Start(DiscoveryOptions options, IEnumerable<IContainerRuntime> runtimes, TextWriter warnings, TextWriter? verbose)
+    {
         var discovery = new ContainerDiscovery(warnings, verbose);
-        foreach (var runtime in RuntimeFactory.Create(options))
-            discovery._runtimes.Add(runtime);
+        discovery._runtimes.AddRange(runtimes);
         if (options.WatchRunc)
             discovery._runc = RuncWatcher.TryStart(discovery.Collection, discovery.EnrichEarlyAsync, verbose);
         discovery.Ready = Task.Run(() => discovery.Initialize(options));
@@ -60,32 +64,50 @@ public sealed class ContainerDiscovery : IDisposable
                 using var timeout = new CancellationTokenSource(options.ListTimeout);
                 foreach (var container in await runtime.ListAsync(timeout.Token).ConfigureAwait(false))
                     Collection.AddOrUpdate(container);
-                return runtime;
+                return (Runtime: runtime, Failure: (Exception?)null);
             }
             catch (Exception e) when (e is RuntimeUnavailableException or OperationCanceledException or HttpRequestException or Grpc.Core.RpcException)
             {
-                // containerd's two APIs share one socket: one warning per runtime is enough.
-                lock (_warned)
-                {
-                    if (_warned.Add(runtime.Name))
-                        _warnings.WriteLine($"WARNING: {runtime.Name}: cannot list containers at {runtime.Endpoint.Split(' ')[0]} ({Describe(e)}); skipping it");
-                }
-                return null;
+                return (Runtime: runtime, Failure: e);
             }
         })).ToArray();
-        var available = Task.WhenAll(listings).GetAwaiter().GetResult().OfType<IContainerRuntime>().ToList();
+        var results = Task.WhenAll(listings).GetAwaiter().GetResult();
+        WarnAboutFailures(results);
         foreach (var container in ProcScanner.Scan(Collection))
             Collection.AddOrUpdate(container);
 
-        foreach (var runtime in available)
+        foreach (var (runtime, _) in results.Where(r => r.Failure is null))
             _tasks.Add(Task.Run(() => WatchLoopAsync(runtime)));
         _sweep = new Timer(_ => Sweep(), null, SweepInterval, SweepInterval);
+    }
+
+    /// <summary>One warning per runtime when none of its APIs answered (containerd's two share
+    /// a socket); when only some failed, one per failed API, naming it, since the runtime's
+    /// other API still lists its containers.</summary>
+    private void WarnAboutFailures(IEnumerable<(IContainerRuntime Runtime, Exception? Failure)> results)
+    {
+        foreach (var apis in results.GroupBy(r => r.Runtime.Name))
+        {
+            var failed = apis.Where(r => r.Failure is not null).ToList();
+            if (failed.Count == 0)
+                continue;
+            var (first, error) = failed[0];
+            if (failed.Count == apis.Count())
+            {
+                _warnings.WriteLine($"WARNING: {apis.Key}: cannot list containers at {first.Endpoint.Split(' ')[0]} ({Describe(error!)}); skipping it");
+                continue;
+            }
+            var working = string.Join(", ", apis.Where(r => r.Failure is null).Select(r => r.Runtime.Api + " API"));
+            foreach (var (runtime, failure) in failed)
+                _warnings.WriteLine($"WARNING: {apis.Key}: cannot list containers through its {runtime.Api} API at {runtime.Endpoint.Split(' ')[0]} ({Describe(failure!)}); skipping that API (its {working} works)");
+        }
     }
 
     private static string Describe(Exception e) => e switch
     {
         OperationCanceledException => "no answer in time",
         Grpc.Core.RpcException rpc => rpc.Status.DebugException?.InnerException?.Message ?? rpc.Status.DebugException?.Message ?? rpc.Status.Detail,
+        RuntimeUnavailableException { InnerException: Grpc.Core.RpcException rpc } => Describe(rpc),
         RuntimeUnavailableException => e.Message,
         _ => e.InnerException?.Message ?? e.Message,
     };

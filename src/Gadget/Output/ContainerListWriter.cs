@@ -40,9 +40,14 @@ public sealed class ContainerListWriter
     }
 
     /// <summary>Writes a container; <paramref name="created"/> says which event it is in watch mode.</summary>
-    public void Write(ContainerInfo container, bool created = true)
+    public void Write(ContainerInfo container, bool created = true) => Write(container, created ? "CREATED" : "DELETED");
+
+    /// <summary>Writes what the runtime told later about a container already written (watch mode).</summary>
+    public void WriteUpdate(ContainerInfo container) => Write(container, "UPDATED");
+
+    private void Write(ContainerInfo container, string watchEvent)
     {
-        var evt = _watch ? (created ? "CREATED" : "DELETED") : null;
+        var evt = _watch ? watchEvent : null;
         if (_json)
             WriteJson(container, evt);
         else

@@ -1,5 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
+using Gadget.Containers.Cri.V1;
+using Gadget.Containers.Runtimes;
 using Gadget.IntegrationTests.Infrastructure;
+using Grpc.Net.Client;
 
 namespace Gadget.IntegrationTests.Containers;
 
@@ -7,28 +11,89 @@ namespace Gadget.IntegrationTests.Containers;
 public sealed class ListContainersTests
 {
     [Fact]
-    public void Lists_docker_ctr_and_cri_containers_with_their_metadata()
+    public void Lists_every_field_of_docker_ctr_and_cri_containers_in_json()
     {
         Requires.Root();
         using var docker = DockerContainer.Run();
         using var ctr = CtrContainer.Run();
-        using var pod = CriPod.Run(labels: new Dictionary<string, string> { ["app"] = "listed" });
-        pod.StartContainer("web");
+        using var pod = CriPod.Run(labels: new Dictionary<string, string> { ["app"] = "listed", ["tier"] = "web" });
+        var criId = pod.StartContainer("web");
 
         var result = Shell.Run(Paths.IgBinary, "list-containers", "-o", "json");
 
         var containers = result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        var d = containers.Single(c => c.Str("runtime", "containerName") == docker.Name);
-        Assert.Equal("docker", d.Str("runtime", "runtimeName"));
-        Assert.Equal(docker.Pid, d.GetProperty("runtime").GetProperty("containerPID").GetInt32());
-        Assert.True(d.GetProperty("mntns").GetUInt64() > 0);
-        var c = containers.Single(c => c.Str("runtime", "containerName") == ctr.Id);
-        Assert.Equal("containerd", c.Str("runtime", "runtimeName"));
-        var p = containers.Single(c => c.Str("k8s", "podName") == pod.Name);
-        Assert.Equal("web", p.Str("k8s", "containerName"));
-        Assert.Equal("listed", p.GetProperty("k8s").GetProperty("podLabels").GetProperty("app").GetString());
+        var inspect = Shell.Run("docker", "inspect", "-f", "{{.Id}} {{.Config.Image}} {{.Image}}", docker.Name).Trim().Split(' ');
+        AssertListed(containers.Single(c => c.Str("runtime", "containerId") == docker.Id),
+            new Expected("docker", inspect[0], docker.Name, inspect[1], inspect[2], docker.Pid));
+        AssertListed(containers.Single(c => c.Str("runtime", "containerId") == ctr.Id),
+            new Expected("containerd", ctr.Id, ctr.Id, TestImages.Busybox, CtrContainer.ImageDigest, ctr.Pid));
+        var p = containers.Single(c => c.Str("runtime", "containerId") == criId);
+        AssertListed(p, new Expected("containerd", criId, "web", TestImages.Busybox, CriImageReference(TestImages.Busybox), pod.ContainerPid("web")));
+        var k8s = p.GetProperty("k8s");
+        Assert.Equal((pod.Namespace, pod.Name, "web", pod.Uid, false), (k8s.Str("namespace"), k8s.Str("podName"), k8s.Str("containerName"), k8s.Str("podUID"), k8s.GetProperty("hostNetwork").GetBoolean()));
+        // The pod's own labels, without those the kubelet adds (io.kubernetes.*).
+        Assert.Equal(["app=listed", "tier=web"], k8s.GetProperty("podLabels").EnumerateObject().Select(l => $"{l.Name}={l.Value.GetString()}").Order());
         // The pod's sandbox (pause) container is not one of its containers.
         Assert.DoesNotContain(containers, x => x.Str("runtime", "containerId") == pod.SandboxId);
+        // Containers made without Kubernetes have no Kubernetes fields.
+        foreach (var plain in containers.Where(c => c.Str("runtime", "containerId") is { } id && (id == docker.Id || id == ctr.Id)))
+            Assert.All(new[] { plain.Str("k8s", "namespace"), plain.Str("k8s", "podName"), plain.Str("k8s", "containerName"), plain.Str("k8s", "podUID") }, v => Assert.Equal("", v));
+    }
+
+    [Fact]
+    public void Lists_docker_and_pod_containers_in_columns()
+    {
+        Requires.Root();
+        using var docker = DockerContainer.Run();
+        using var pod = CriPod.Run();
+        var criId = pod.StartContainer("web");
+
+        var lines = Shell.Run(Paths.IgBinary, "list-containers").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(["RUNTIME", "ID", "NAME", "NAMESPACE", "POD", "PID", "MNTNS", "IMAGE"], Words(lines[0]));
+        // Columns stay aligned under the header, also where a container has no pod.
+        var dockerLine = lines.Single(l => l.Contains(docker.Name, StringComparison.Ordinal));
+        Assert.StartsWith(Pid(docker.Pid) + " ", dockerLine[lines[0].IndexOf("PID", StringComparison.Ordinal)..]);
+        Assert.Equal(["docker", docker.Id[..13], docker.Name, Pid(docker.Pid), Namespace(docker.Pid, "mnt"), TestImages.Busybox], Words(dockerLine));
+        var podPid = pod.ContainerPid("web");
+        Assert.Equal(["containerd", criId[..13], "web", pod.Namespace, pod.Name, Pid(podPid), Namespace(podPid, "mnt"), TestImages.Busybox],
+            Words(lines.Single(l => l.Contains(pod.Name, StringComparison.Ordinal))));
+    }
+
+    private sealed record Expected(string Runtime, string Id, string Name, string ImageName, string ImageDigest, int Pid);
+
+    private static void AssertListed(JsonElement listed, Expected expected)
+    {
+        var runtime = listed.GetProperty("runtime");
+        Assert.Equal(expected, new Expected(runtime.Str("runtimeName")!, runtime.Str("containerId")!, runtime.Str("containerName")!,
+            runtime.Str("containerImageName")!, runtime.Str("containerImageDigest")!, runtime.GetProperty("containerPID").GetInt32()));
+        Assert.StartsWith("sha256:", expected.ImageDigest);
+        Assert.Equal(Namespace(expected.Pid, "mnt"), listed.GetProperty("mntns").GetUInt64().ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(Namespace(expected.Pid, "net"), listed.GetProperty("netns").GetUInt64().ToString(CultureInfo.InvariantCulture));
+        // One of the process's own cgroup paths, the one that names the container.
+        var cgroup = listed.Str("cgroupPath")!;
+        Assert.Contains(expected.Id, cgroup);
+        Assert.Contains(File.ReadAllLines($"/proc/{expected.Pid}/cgroup"), l => l.EndsWith(":" + cgroup, StringComparison.Ordinal));
+    }
+
+    /// <summary>The inode of a namespace link ("mnt:[4026532324]").</summary>
+    private static string Namespace(int pid, string kind)
+    {
+        var target = File.ResolveLinkTarget($"/proc/{pid}/ns/{kind}", returnFinalTarget: false)!.ToString();
+        return target[(target.IndexOf('[') + 1)..^1];
+    }
+
+    private static string Pid(int pid) => pid.ToString(CultureInfo.InvariantCulture);
+
+    private static string[] Words(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>How the CRI names an image's digest: its repository digest, or its id when it
+    /// has none (an image imported offline, like the test images).</summary>
+    private static string CriImageReference(string image)
+    {
+        using var channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = UnixSocketHttp.Handler("/run/containerd/containerd.sock") });
+        var status = new ImageService.ImageServiceClient(channel).ImageStatus(new ImageStatusRequest { Image = new ImageSpec { Image = image } });
+        return status.Image.RepoDigests.FirstOrDefault() ?? status.Image.Id;
     }
 
     [Fact]
@@ -39,13 +104,57 @@ public sealed class ListContainersTests
         using var ig = IgProcess.Start("list-containers", "--watch", "-o", "json");
         // The initial listing ends before changes are watched: it marks the start.
         ig.WaitForLine(l => l.Contains(first.Name, StringComparison.Ordinal), "for the initial listing");
-        var container = DockerContainer.Run();
+        using var container = DockerContainer.Run();
 
         var created = ig.WaitForLine(l => l.Contains(container.Name, StringComparison.Ordinal), "for the new container");
         Assert.Equal("CREATED", JsonDocument.Parse(created).RootElement.Str("event"));
         container.Dispose();
         var deleted = ig.WaitForLine(l => l.Contains(container.Name, StringComparison.Ordinal) && l.Contains("DELETED", StringComparison.Ordinal), "for its removal");
         Assert.Equal(container.Id, JsonDocument.Parse(deleted).RootElement.Str("runtime", "containerId"));
+    }
+
+    [Fact]
+    public void Watch_writes_a_docker_container_started_later_with_its_name_image_and_digest()
+    {
+        Requires.Root();
+        using var first = DockerContainer.Run();
+        using var ig = IgProcess.Start("list-containers", "--watch", "-o", "json", "-r", "docker");
+        ig.WaitForLine(l => l.Contains(first.Name, StringComparison.Ordinal), "for the initial listing");
+
+        using var later = DockerContainer.Run();
+
+        // Seen while it starts (before its first process runs), yet fully described.
+        var created = JsonDocument.Parse(ig.WaitForLine(l => l.Contains(later.Id, StringComparison.Ordinal), "for the new container")).RootElement;
+        var imageId = Shell.Run("docker", "inspect", "-f", "{{.Image}}", later.Name).Trim();
+        Assert.Equal(("CREATED", later.Name, TestImages.Busybox, imageId),
+            (created.Str("event"), created.Str("runtime", "containerName"), created.Str("runtime", "containerImageName"), created.Str("runtime", "containerImageDigest")));
+    }
+
+    [Fact]
+    public void Watch_writes_what_the_runtime_tells_later_about_a_pod_container_selected_by_label()
+    {
+        Requires.Root();
+        var app = Paths.UniqueName("app");
+        using var pod = CriPod.Run(labels: new Dictionary<string, string> { ["app"] = app });
+        pod.StartContainer("first");
+        using var other = CriPod.Run(labels: new Dictionary<string, string> { ["app"] = "other" });
+        using var ig = IgProcess.Start("list-containers", "--watch", "-o", "json", "-l", "app=" + app);
+        ig.WaitForLine(l => l.Contains(pod.ContainerId("first"), StringComparison.Ordinal), "for the initial listing");
+
+        var lateId = pod.StartContainer("late");
+        other.StartContainer("unselected");
+
+        var created = JsonDocument.Parse(ig.WaitForLine(l => l.Contains(lateId, StringComparison.Ordinal), "for the new container")).RootElement;
+        Assert.Equal(("CREATED", "late", app), (created.Str("event"), created.Str("k8s", "containerName"), created.GetProperty("k8s").GetProperty("podLabels").Str("app")));
+        // The image digest comes from the CRI after the container was first seen: written
+        // with it, or as an update of the container already written.
+        var digest = CriImageReference(TestImages.Busybox);
+        var described = JsonDocument.Parse(ig.WaitForLine(l => l.Contains(lateId, StringComparison.Ordinal) && l.Contains(digest, StringComparison.Ordinal), "for its image digest")).RootElement;
+        Assert.Contains(described.Str("event"), new[] { "CREATED", "UPDATED" });
+        Assert.Equal(digest, described.Str("runtime", "containerImageDigest"));
+        Thread.Sleep(TimeSpan.FromSeconds(2)); // a later CRI poll must not write it as created again
+        Assert.Single(ig.Lines, l => l.Contains(lateId, StringComparison.Ordinal) && l.Contains("\"CREATED\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(ig.Lines, l => l.Contains(other.Name, StringComparison.Ordinal));
     }
 
     [Fact]

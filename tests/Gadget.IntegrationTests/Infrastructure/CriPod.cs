@@ -50,6 +50,8 @@ internal sealed class CriPod : IDisposable
 
     public string SandboxId { get; }
 
+    public string Uid => _config.Metadata.Uid;
+
     public static CriPod Run(string? name = null, string ns = "igtest", IReadOnlyDictionary<string, string>? labels = null, bool hostNetwork = false) =>
         new(name ?? Paths.UniqueName("igt-pod"), ns, labels ?? new Dictionary<string, string>(), hostNetwork);
 

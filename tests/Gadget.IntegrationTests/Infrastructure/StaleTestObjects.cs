@@ -1,13 +1,14 @@
 using System.Globalization;
 using Gadget.Containers.Cri.V1;
 using Gadget.Containers.Runtimes;
+using Gadget.Containers.Runtimes.Containerd;
 using Grpc.Net.Client;
 
 namespace Gadget.IntegrationTests.Infrastructure;
 
 /// <summary>Removes what an earlier, interrupted test run left behind (a killed test process
-/// cannot dispose its pods and containers): CRI pods in the test namespaces and igt-*
-/// containers, older than <see cref="MinimumAge"/> so that a run in progress elsewhere on the
+/// cannot dispose its pods and containers): CRI pods in the test namespaces, igt-* Docker
+/// containers and igt-c* containerd containers (<see cref="CtrContainer"/>), older than <see cref="MinimumAge"/> so that a run in progress elsewhere on the
 /// machine keeps its own.</summary>
 public sealed class StaleTestObjects
 {
@@ -21,6 +22,7 @@ public sealed class StaleTestObjects
         {
             RemoveStalePods();
             RemoveStaleDockerContainers();
+            RemoveStaleCtrContainers();
         }
         catch (Exception e) when (e is Grpc.Core.RpcException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
         {
@@ -40,6 +42,19 @@ public sealed class StaleTestObjects
                 continue;
             client.StopPodSandbox(new StopPodSandboxRequest { PodSandboxId = pod.Id });
             client.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = pod.Id });
+        }
+    }
+
+    private static void RemoveStaleCtrContainers()
+    {
+        using var channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions { HttpHandler = UnixSocketHttp.Handler("/run/containerd/containerd.sock") });
+        var client = new Gadget.Containers.Containerd.ContainersV1.Containers.ContainersClient(channel);
+        var cutoff = DateTimeOffset.UtcNow - MinimumAge;
+        var containers = client.List(new Gadget.Containers.Containerd.ContainersV1.ListContainersRequest(), ContainerdChannel.InNamespace(CtrContainer.Namespace)).Containers;
+        foreach (var container in containers)
+        {
+            if (container.Id.StartsWith("igt-c", StringComparison.Ordinal) && container.CreatedAt is { } created && created.ToDateTimeOffset() < cutoff)
+                CtrContainer.Remove(container.Id);
         }
     }
 

@@ -53,6 +53,22 @@ public class ContainerCollectionTests
     }
 
     [Fact]
+    public void A_new_container_that_reuses_a_stopped_ones_mount_namespace_id_inherits_nothing()
+    {
+        var collection = new ContainerCollection();
+        var changes = new List<(string, bool)>();
+        collection.Changed += (c, added) => changes.Add((c.Id, added));
+        collection.AddOrUpdate(Container("pod-container", 10, name: "admin", pod: "p") with { K8sContainerName = "admin", Namespace = "ns" });
+
+        // It stopped, unnoticed so far; the kernel gives its namespace id to a Docker container.
+        collection.AddOrUpdate(Container("docker-container", 10, name: "web"));
+
+        var now = collection.Resolve(10)!;
+        Assert.Equal(("docker-container", "web", "", "", ""), (now.Id, now.Name, now.PodName, now.Namespace, now.K8sContainerName));
+        Assert.Equal([("pod-container", true), ("pod-container", false), ("docker-container", true)], changes);
+    }
+
+    [Fact]
     public void Containers_without_a_mount_namespace_are_ignored()
     {
         var collection = new ContainerCollection();

@@ -9,6 +9,9 @@ internal interface IContainerRuntime : IDisposable
     /// <summary>Where it listens, for messages.</summary>
     string Endpoint { get; }
 
+    /// <summary>Which of the runtime's APIs this is ("CRI", "native"), when it has several; else "".</summary>
+    string Api => "";
+
     /// <summary>Running containers now. Throws <see cref="RuntimeUnavailableException"/> when the runtime cannot be reached.</summary>
     Task<IReadOnlyList<ContainerInfo>> ListAsync(CancellationToken cancellation);
 

@@ -1,6 +1,7 @@
 using Gadget.Containers.Containerd.ContainersV1;
 using Gadget.Containers.Containerd.Events;
 using Gadget.Containers.Containerd.EventsV1;
+using Gadget.Containers.Containerd.ImagesV1;
 using Gadget.Containers.Containerd.NamespacesV1;
 using Gadget.Containers.Containerd.TasksV1;
 using Gadget.Containers.Containerd.Types;
@@ -19,23 +20,29 @@ internal sealed class ContainerdRuntime : IContainerRuntime
     private readonly Gadget.Containers.Containerd.ContainersV1.Containers.ContainersClient _containers;
     private readonly Tasks.TasksClient _tasks;
     private readonly Events.EventsClient _events;
+    private readonly Images.ImagesClient _images;
 
     private readonly bool _ownsChannel;
 
-    public ContainerdRuntime(ContainerdChannel channel, IEnumerable<string> skippedNamespaces, bool ownsChannel)
+    /// <param name="invoker">Where calls go; the channel's by default (tests pass their own).</param>
+    public ContainerdRuntime(ContainerdChannel channel, IEnumerable<string> skippedNamespaces, bool ownsChannel, CallInvoker? invoker = null)
     {
         _channel = channel;
         _ownsChannel = ownsChannel;
         _skippedNamespaces = [.. skippedNamespaces];
-        _namespaces = new Namespaces.NamespacesClient(channel.Channel);
-        _containers = new Gadget.Containers.Containerd.ContainersV1.Containers.ContainersClient(channel.Channel);
-        _tasks = new Tasks.TasksClient(channel.Channel);
-        _events = new Events.EventsClient(channel.Channel);
+        invoker ??= channel.Channel.CreateCallInvoker();
+        _namespaces = new Namespaces.NamespacesClient(invoker);
+        _containers = new Gadget.Containers.Containerd.ContainersV1.Containers.ContainersClient(invoker);
+        _tasks = new Tasks.TasksClient(invoker);
+        _events = new Events.EventsClient(invoker);
+        _images = new Images.ImagesClient(invoker);
     }
 
     public string Name => DiscoveryOptions.Containerd;
 
     public string Endpoint => _channel.Socket;
+
+    public string Api => "native";
 
     public async Task<IReadOnlyList<ContainerInfo>> ListAsync(CancellationToken cancellation)
     {
@@ -45,7 +52,15 @@ internal sealed class ContainerdRuntime : IContainerRuntime
             var namespaces = await _namespaces.ListAsync(new ListNamespacesRequest(), cancellationToken: cancellation).ConfigureAwait(false);
             foreach (var ns in namespaces.Namespaces.Select(n => n.Name).Where(n => !_skippedNamespaces.Contains(n)))
             {
-                var tasks = await _tasks.ListAsync(new ListTasksRequest(), ContainerdChannel.InNamespace(ns), cancellationToken: cancellation).ConfigureAwait(false);
+                ListTasksResponse tasks;
+                try
+                {
+                    tasks = await _tasks.ListAsync(new ListTasksRequest(), ContainerdChannel.InNamespace(ns), cancellationToken: cancellation).ConfigureAwait(false);
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+                {
+                    continue; // the namespace was removed meanwhile
+                }
                 foreach (var task in tasks.Tasks.Where(t => t.Status == Gadget.Containers.Containerd.Types.Status.Running))
                 {
                     if (await DescribeAsync(ns, task.Id, (int)task.Pid, cancellation).ConfigureAwait(false) is { } container)
@@ -90,9 +105,11 @@ internal sealed class ContainerdRuntime : IContainerRuntime
         return all.FirstOrDefault(c => c.Id == id);
     }
 
+    /// <summary>A running task as a container; null when it is gone by now (removed after
+    /// the listing or the event, or its process exited).</summary>
     private async Task<ContainerInfo?> DescribeAsync(string ns, string id, int pid, CancellationToken cancellation)
     {
-        string image = "";
+        string image;
         try
         {
             var response = await _containers.GetAsync(new GetContainerRequest { Id = id }, ContainerdChannel.InNamespace(ns), cancellationToken: cancellation).ConfigureAwait(false);
@@ -108,9 +125,28 @@ internal sealed class ContainerdRuntime : IContainerRuntime
             Id = id,
             Name = id,
             ImageName = image,
+            ImageDigest = await ImageDigestAsync(ns, image, cancellation).ConfigureAwait(false),
             Pid = pid,
             RuntimeNamespace = ns,
         });
+    }
+
+    /// <summary>The digest of the manifest (or index) the image name points at, as
+    /// containerd's image store has it; "" when the image is not there (removed after the
+    /// container was made, or the container was made from a snapshot without one).</summary>
+    private async Task<string> ImageDigestAsync(string ns, string image, CancellationToken cancellation)
+    {
+        if (image.Length == 0)
+            return "";
+        try
+        {
+            var response = await _images.GetAsync(new GetImageRequest { Name = image }, ContainerdChannel.InNamespace(ns), cancellationToken: cancellation).ConfigureAwait(false);
+            return response.Image.Target?.Digest ?? "";
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return "";
+        }
     }
 
     public void Dispose()

@@ -15,15 +15,18 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
     private readonly ContainerdChannel _channel;
     private readonly RuntimeService.RuntimeServiceClient _client;
 
-    public CriRuntime(ContainerdChannel channel)
+    /// <param name="invoker">Where calls go; the channel's by default (tests pass their own).</param>
+    public CriRuntime(ContainerdChannel channel, CallInvoker? invoker = null)
     {
         _channel = channel;
-        _client = new RuntimeService.RuntimeServiceClient(channel.Channel);
+        _client = new RuntimeService.RuntimeServiceClient(invoker ?? channel.Channel.CreateCallInvoker());
     }
 
     public string Name => DiscoveryOptions.Containerd;
 
     public string Endpoint => _channel.Socket + " (CRI)";
+
+    public string Api => "CRI";
 
     public async Task<IReadOnlyList<ContainerInfo>> ListAsync(CancellationToken cancellation)
     {
@@ -54,12 +57,20 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
         {
             if (!sandboxes.TryGetValue(container.PodSandboxId, out var pod))
                 continue;
-            var pid = await PidOfAsync(container.Id, cancellation).ConfigureAwait(false);
-            if (!hostNetwork.TryGetValue(pod.Id, out var host))
-                hostNetwork[pod.Id] = host = await IsHostNetworkAsync(pod.Id, cancellation).ConfigureAwait(false);
-            var info = Describe(container, pod, pid, host);
-            if (ContainerProcess.Complete(info) is { } complete)
-                result.Add(complete);
+            try
+            {
+                var status = await StatusOfAsync(container.Id, cancellation).ConfigureAwait(false);
+                if (!hostNetwork.TryGetValue(pod.Id, out var host))
+                    hostNetwork[pod.Id] = host = await IsHostNetworkAsync(pod.Id, cancellation).ConfigureAwait(false);
+                // No pid (stopped meanwhile) or a pid already gone: Complete gives null.
+                if (ContainerProcess.Complete(Describe(container, pod, status, host)) is { } complete)
+                    result.Add(complete);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            {
+                // The container or its pod was removed between the listing and this question:
+                // it is simply no longer running, not a sign that the runtime is unreachable.
+            }
         }
         return result;
     }
@@ -102,14 +113,16 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
         };
     }
 
-    private static ContainerInfo Describe(Container container, PodSandbox pod, int pid, bool hostNetwork) => new()
+    private static ContainerInfo Describe(Container container, PodSandbox pod, ContainerStatusResponse status, bool hostNetwork) => new()
     {
         Runtime = DiscoveryOptions.Containerd,
         Id = container.Id,
         Name = container.Metadata.Name,
-        ImageName = container.Image?.Image ?? "",
-        ImageDigest = container.ImageRef,
-        Pid = pid,
+        // The listing names the image by its id (sha256:…); the status by its first tag,
+        // and its digest by the repository digest when the image has one (else the id).
+        ImageName = status.Status?.Image?.Image is { Length: > 0 } tag ? tag : container.Image?.Image ?? "",
+        ImageDigest = status.Status?.ImageRef is { Length: > 0 } reference ? reference : container.ImageRef,
+        Pid = PidOf(status),
         RuntimeNamespace = "k8s.io",
         PodName = pod.Metadata.Name,
         Namespace = pod.Metadata.Namespace,
@@ -131,11 +144,14 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
         return status.Status.Linux?.Namespaces?.Options?.Network == NamespaceMode.Node;
     }
 
-    /// <summary>The init pid, from the verbose status's "info" JSON ({"pid": 1234, ...}).</summary>
-    private async Task<int> PidOfAsync(string id, CancellationToken cancellation)
-    {
-        var status = await _client.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id, Verbose = true },
+    private async Task<ContainerStatusResponse> StatusOfAsync(string id, CancellationToken cancellation) =>
+        await _client.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id, Verbose = true },
             cancellationToken: cancellation).ConfigureAwait(false);
+
+    /// <summary>The init pid, from the verbose status's "info" JSON ({"pid": 1234, ...}); 0 when
+    /// the container has none (any more).</summary>
+    private static int PidOf(ContainerStatusResponse status)
+    {
         if (!status.Info.TryGetValue("info", out var info))
             return 0;
         using var json = JsonDocument.Parse(info);

@@ -14,11 +14,14 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
     // would wait on the start we are holding).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, string Image)> _created = new();
     private readonly string _socket;
+    // Where config.v2.json of each container is; from /info at the first listing.
+    private string? _dataRoot;
 
-    public DockerRuntime(string socket = DefaultSocket)
+    /// <param name="handler">Where requests go; the socket by default (tests pass their own).</param>
+    public DockerRuntime(string socket = DefaultSocket, HttpMessageHandler? handler = null)
     {
         _socket = socket;
-        _http = new HttpClient(UnixSocketHttp.Handler(socket)) { BaseAddress = new Uri("http://docker"), Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(handler ?? UnixSocketHttp.Handler(socket)) { BaseAddress = new Uri("http://docker"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public string Name => "docker";
@@ -27,6 +30,7 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
 
     public async Task<IReadOnlyList<ContainerInfo>> ListAsync(CancellationToken cancellation)
     {
+        _dataRoot ??= await DataRootAsync(cancellation).ConfigureAwait(false);
         using var list = await GetJsonAsync("/containers/json", cancellation).ConfigureAwait(false);
         var result = new List<ContainerInfo>();
         foreach (var item in list.RootElement.EnumerateArray())
@@ -101,6 +105,20 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
         }
     }
 
+    private async Task<string> DataRootAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            using var info = await GetJsonAsync("/info", cancellation).ConfigureAwait(false);
+            return info.RootElement.TryGetProperty("DockerRootDir", out var dir) && dir.GetString() is { Length: > 0 } path
+                ? path : DockerContainerConfig.DefaultDataRoot;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException || e is HttpRequestException { StatusCode: not null })
+        {
+            return DockerContainerConfig.DefaultDataRoot; // an answer without it: the default
+        }
+    }
+
     private void RememberCreated(string id, JsonElement message)
     {
         if (!message.TryGetProperty("Actor", out var actor) || !actor.TryGetProperty("Attributes", out var attributes))
@@ -114,10 +132,25 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
 
     public bool Handles(ContainerInfo container) => container.RuntimeNamespace == "moby";
 
-    public Task<ContainerInfo?> DescribeEarlyAsync(ContainerInfo container, CancellationToken cancellation) =>
-        Task.FromResult<ContainerInfo?>(_created.TryGetValue(container.Id, out var created)
+    /// <summary>Name, image and network mode from the files Docker wrote at create time (the
+    /// "create" event may still be on its way; inspect would wait on the start being held).</summary>
+    public Task<ContainerInfo?> DescribeEarlyAsync(ContainerInfo container, CancellationToken cancellation)
+    {
+        if (DockerContainerConfig.TryRead(_dataRoot ?? DockerContainerConfig.DefaultDataRoot, container.Id) is { Name.Length: > 0 } config)
+        {
+            return Task.FromResult<ContainerInfo?>(container with
+            {
+                Runtime = Name,
+                Name = config.Name,
+                ImageName = config.ImageName,
+                ImageDigest = config.ImageId,
+                HostNetwork = config.HostNetwork,
+            });
+        }
+        return Task.FromResult<ContainerInfo?>(_created.TryGetValue(container.Id, out var created)
             ? container with { Runtime = Name, Name = created.Name, ImageName = created.Image }
             : container with { Runtime = Name });
+    }
 
     private async Task<JsonDocument> GetJsonAsync(string path, CancellationToken cancellation)
     {
