@@ -34,8 +34,8 @@ public sealed class ContainerCollection : IContainerResolver
 
     /// <summary>Adds a container, or merges what is new about one already known. Containers
     /// without a mount namespace (not started) are ignored, and so is one that claims the host's
-    /// (a pid read after the container's process died and the pid went to a host process):
-    /// keyed by it, it would take every host event for its own.</summary>
+    /// (a `runc exec` child already in the container's cgroup but not yet in its namespaces, or
+    /// a pid that went to a host process): keyed by it, it would take every host event for its own.</summary>
     public void AddOrUpdate(ContainerInfo container)
     {
         if (container.MntnsId == 0 || container.MntnsId == Procfs.ProcNamespaces.HostMountNamespace)
