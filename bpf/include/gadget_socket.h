@@ -10,7 +10,14 @@
  *     task that uses it now, which may not be its creator (fork, fd passing),
  *   - it is accepted: the storage is cloned from the listener (BPF_F_CLONE),
  *   - it already existed when the gadget started: an iterator over every open
- *     file seeds the sockets of every task (gadget_socket_seed).
+ *     file notes the owner of every task's sockets by socket address
+ *     (gadget_socket_seeds), and the socket's first packet moves it into its
+ *     storage (a listener's, the first handshake packet it receives, before
+ *     the connection it accepts clones it). (The iterator cannot write the storage itself: the socket it
+ *     reaches from a file is an untrusted pointer to the verifier, which newer
+ *     kernels refuse to bpf_sk_storage_get.) A seed leaves the map when its
+ *     socket is released, so an address reused by a later socket never
+ *     inherits it.
  * The storage lives and dies with the socket: nothing to evict, nothing stale.
  *
  * All the cgroup programs are attached to the root of the cgroup v2 hierarchy,
@@ -41,6 +48,15 @@ struct {
 	__type(key, int);
 	__type(value, struct gadget_socket_owner);
 } gadget_sockets SEC(".maps");
+
+/* Owners of the sockets that existed at start, by the address of their struct sock. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct gadget_socket_owner);
+} gadget_socket_seeds SEC(".maps");
 
 /* Records the current task as the owner. The network namespace is set once,
  * by the creating task (a socket stays in the namespace it was created in). */
@@ -115,36 +131,66 @@ int ig_sock_send6(struct bpf_sock_addr *ctx)
 	return gadget_socket_used(ctx);
 }
 
-/* Run once at start: gives the sockets that already exist the task that holds
- * them (the first one found, when several do). */
+/* A released socket's address may come back as another socket's. */
+SEC("cgroup/sock_release")
+int ig_sock_release(struct bpf_sock *ctx)
+{
+	__u64 address = (__u64)ctx;
+
+	if (gadget_socket_is_inet(ctx->family))
+		bpf_map_delete_elem(&gadget_socket_seeds, &address);
+	return 1;
+}
+
+/* Run once at start: notes the owner of the sockets that already exist (the
+ * first task found holding one, when several do). */
 SEC("iter/task_file")
 int ig_sock_seed(struct bpf_iter__task_file *ctx)
 {
+	struct gadget_socket_owner owner = {};
 	struct task_struct *task = ctx->task;
-	struct gadget_socket_owner *owner;
 	struct file *file = ctx->file;
 	struct socket *sock;
 	struct sock *sk;
+	__u64 address;
 
 	if (!task || !file)
 		return 0;
 	sock = bpf_sock_from_file(file);
 	if (!sock)
 		return 0;
-	sk = sock->sk;
-	if (!sk || !gadget_socket_is_inet(sk->__sk_common.skc_family))
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk || !gadget_socket_is_inet(BPF_CORE_READ(sk, __sk_common.skc_family)))
 		return 0;
-	owner = bpf_sk_storage_get(&gadget_sockets, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!owner || owner->pid)
-		return 0;
-	owner->mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
-	owner->netns_id = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	owner->pid = task->tgid;
-	owner->tid = task->pid;
-	owner->uid = BPF_CORE_READ(task, cred, uid.val);
-	owner->gid = BPF_CORE_READ(task, cred, gid.val);
-	BPF_CORE_READ_STR_INTO(&owner->comm, task, comm);
+	owner.mntns_id = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	owner.netns_id = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	owner.pid = task->tgid;
+	owner.tid = task->pid;
+	owner.uid = BPF_CORE_READ(task, cred, uid.val);
+	owner.gid = BPF_CORE_READ(task, cred, gid.val);
+	BPF_CORE_READ_STR_INTO(&owner.comm, task, comm);
+	address = (__u64)sk;
+	bpf_map_update_elem(&gadget_socket_seeds, &address, &owner, BPF_NOEXIST);
 	return 0;
+}
+
+/* The owner of a full socket, or NULL. A socket older than the gadget has no
+ * storage yet: its seed, if any, becomes its storage now. */
+static __always_inline struct gadget_socket_owner *gadget_socket_owner_of_sock(struct bpf_sock *sk)
+{
+	struct gadget_socket_owner *owner, *seed;
+	__u64 address;
+
+	owner = bpf_sk_storage_get(&gadget_sockets, sk, 0, 0);
+	if (owner)
+		return owner;
+	address = (__u64)sk;
+	seed = bpf_map_lookup_elem(&gadget_socket_seeds, &address);
+	if (!seed)
+		return NULL;
+	owner = bpf_sk_storage_get(&gadget_sockets, sk, seed, BPF_SK_STORAGE_GET_F_CREATE);
+	bpf_map_delete_elem(&gadget_socket_seeds, &address);
+	return owner;
 }
 
 /* The owner of the socket a packet belongs to (cgroup_skb), or NULL. */
@@ -157,7 +203,22 @@ static __always_inline struct gadget_socket_owner *gadget_socket_owner_of(struct
 	sk = bpf_sk_fullsock(sk);
 	if (!sk)
 		return NULL;
-	return bpf_sk_storage_get(&gadget_sockets, sk, 0, 0);
+	return gadget_socket_owner_of_sock(sk);
+}
+
+/* For ingress programs, on every packet: a listener older than the gadget
+ * passes its owner on to the connections it accepts (the storage is cloned)
+ * only once it has storage, so give it its seed when a handshake reaches it.
+ * Costs a socket-state read on packets that are not for a listener. */
+static __always_inline void gadget_socket_adopt_listener(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+
+	if (!sk)
+		return;
+	sk = bpf_sk_fullsock(sk);
+	if (sk && sk->state == BPF_TCP_LISTEN)
+		gadget_socket_owner_of_sock(sk);
 }
 
 /* Fills an event header from the owner of a packet's socket: unknown owners

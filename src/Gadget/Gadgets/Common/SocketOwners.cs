@@ -7,11 +7,11 @@ namespace Gadget.Gadgets.Common;
 /// sockets that existed before the gadget started.</summary>
 public static class SocketOwners
 {
-    private static readonly string[] Trackers = ["ig_sock_create", "ig_sock_conn4", "ig_sock_conn6", "ig_sock_send4", "ig_sock_send6"];
+    private static readonly string[] Trackers = ["ig_sock_create", "ig_sock_conn4", "ig_sock_conn6", "ig_sock_send4", "ig_sock_send6", "ig_sock_release"];
     private const string Seeder = "ig_sock_seed";
 
-    /// <summary>Before load: the seeding iterator needs bpf_sock_from_file and socket storage in
-    /// tracing programs (Linux 5.11); without them, sockets older than the gadget stay unattributed.</summary>
+    /// <summary>Before load: the seeding iterator needs bpf_sock_from_file (Linux 5.11); without it,
+    /// sockets older than the gadget stay unattributed until they connect or send.</summary>
     public static void Configure(BpfObject bpf)
     {
         if (!KernelFeatures.KnowsHelper("sock_from_file"))

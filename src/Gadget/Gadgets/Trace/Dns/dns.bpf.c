@@ -210,6 +210,7 @@ int ig_dns_egress(struct __sk_buff *skb)
 SEC("cgroup_skb/ingress")
 int ig_dns_ingress(struct __sk_buff *skb)
 {
+	gadget_socket_adopt_listener(skb);
 	return handle_packet(skb, false);
 }
 

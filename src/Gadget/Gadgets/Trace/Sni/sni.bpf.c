@@ -100,6 +100,7 @@ int ig_sni_egress(struct __sk_buff *skb)
 SEC("cgroup_skb/ingress")
 int ig_sni_ingress(struct __sk_buff *skb)
 {
+	gadget_socket_adopt_listener(skb);
 	return handle_packet(skb);
 }
 
