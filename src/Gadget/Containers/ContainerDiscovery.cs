@@ -120,8 +120,9 @@ public sealed class ContainerDiscovery : IDisposable
             {
                 await runtime.WatchAsync(Collection, _stop.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            catch (Exception) when (_stop.IsCancellationRequested)
             {
+                // Stopping: gRPC reports the cancelled stream as an RpcException.
                 return;
             }
             catch (Exception e)
