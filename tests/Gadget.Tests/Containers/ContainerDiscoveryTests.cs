@@ -41,7 +41,8 @@ public sealed class ContainerDiscoveryTests : IDisposable
     [Fact]
     public void A_container_that_vanishes_during_the_listing_is_not_a_runtime_failure()
     {
-        var cri = RuntimeListingTests.CriApi(new Dictionary<string, int?> { ["alive"] = Environment.ProcessId, ["vanished"] = null });
+        using var alive = new ProcessInOwnMountNamespace();
+        var cri = RuntimeListingTests.CriApi(new Dictionary<string, int?> { ["alive"] = alive.Pid, ["vanished"] = null });
 
         using var discovery = Start(new CriRuntime(_channel, cri), new ContainerdRuntime(_channel, ["k8s.io"], ownsChannel: false, NativeApiWithoutContainers()));
 
