@@ -104,6 +104,14 @@ internal sealed class CriPod : IDisposable
 
     public string ContainerId(string name) => _containers[name];
 
+    /// <summary>Stops and removes one container of the pod, as a kubelet does when it goes away.</summary>
+    public void StopContainer(string name)
+    {
+        _client.StopContainer(new StopContainerRequest { ContainerId = _containers[name], Timeout = 0 });
+        _client.RemoveContainer(new RemoveContainerRequest { ContainerId = _containers[name] });
+        _containers.Remove(name);
+    }
+
     /// <summary>The host pid of a container's init process (from the CRI verbose status).</summary>
     public int ContainerPid(string name)
     {
