@@ -15,23 +15,9 @@ namespace Gadget.IntegrationTests.Containers;
 /// namespace, pod, container, the container's mount namespace and the pod's network namespace.
 /// Each test runs two sessions side by side: one with a pod filter, which must keep out another
 /// pod's event, and one over every container, which shows that event did happen.</summary>
-public sealed class NetworkPodAttributionTests : IDisposable
+public sealed class NetworkPodAttributionTests : OwningTest
 {
     private const int ServerPort = 8080;
-    private readonly Stack<IDisposable> _cleanup = new();
-
-    public void Dispose()
-    {
-        while (_cleanup.TryPop(out var item))
-            item.Dispose();
-        KernelObjects.AssertNoneLoaded();
-    }
-
-    private T Own<T>(T item) where T : IDisposable
-    {
-        _cleanup.Push(item);
-        return item;
-    }
 
     private (GadgetSession Filtered, GadgetSession All) Trace(Func<TraceGadget> gadget, ContainerSelector selector, params (string Key, string Value)[] parameters) =>
         (Own(GadgetSession.StartWithContainers(gadget(), selector, parameters)),

@@ -15,31 +15,12 @@ namespace Gadget.IntegrationTests.Containers;
 /// host-network pods, which share the host's — on the host's loopback. The pod filter keeps out
 /// what the servers and other processes of the same network namespace do, and other pods; a
 /// second session that sees everything shows those events did happen.</summary>
-public sealed class PacketPodAttributionTests : IDisposable
+public sealed class PacketPodAttributionTests : OwningTest
 {
+    private readonly SelfSignedCertificate _certificate;
     private const int TlsPort = 8443;
-    private readonly Stack<IDisposable> _cleanup = new();
-    private readonly string _dir = Paths.NewTempDirectory();
 
-    public PacketPodAttributionTests()
-    {
-        Shell.Run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=igtest",
-            "-keyout", Path.Combine(_dir, "key.pem"), "-out", Path.Combine(_dir, "cert.pem"));
-    }
-
-    public void Dispose()
-    {
-        while (_cleanup.TryPop(out var item))
-            item.Dispose();
-        Directory.Delete(_dir, recursive: true);
-        KernelObjects.AssertNoneLoaded();
-    }
-
-    private T Own<T>(T item) where T : IDisposable
-    {
-        _cleanup.Push(item);
-        return item;
-    }
+    public PacketPodAttributionTests() => _certificate = Own(new SelfSignedCertificate());
 
     /// <summary>A session with the pod filter under test, and one that sees every process.</summary>
     private (GadgetSession Filtered, GadgetSession All) Trace(Func<TraceGadget> gadget, ContainerSelector selector, params (string Key, string Value)[] parameters) =>
@@ -133,7 +114,7 @@ public sealed class PacketPodAttributionTests : IDisposable
     private ProcessIdentity StartTlsServer(NetworkNamespace? ns, int port)
     {
         var (process, identity) = TracedProcess.Start(ns, "openssl", "s_server", "-www", "-cipher", "ALL:@SECLEVEL=0", "-accept", $"127.0.0.1:{Text(port)}",
-            "-cert", Path.Combine(_dir, "cert.pem"), "-key", Path.Combine(_dir, "key.pem"));
+            "-cert", _certificate.CertificatePath, "-key", _certificate.KeyPath);
         Own(process);
         process.WaitForLine(l => l.Contains("ACCEPT", StringComparison.Ordinal), "ACCEPT", TimeSpan.FromSeconds(10));
         return identity;

@@ -11,22 +11,8 @@ namespace Gadget.IntegrationTests.Trace;
 /// <summary>trace dns against the real kernel: dnsmasq serves a test zone in a network namespace
 /// made for the test (or on the host's loopback), dig and a burst sender query it, and the events
 /// must carry the querying process (pid, mount namespace) and its network namespace.</summary>
-public sealed class TraceDnsTests : IDisposable
+public sealed class TraceDnsTests : OwningTest
 {
-    private readonly Stack<IDisposable> _cleanup = new();
-
-    public void Dispose()
-    {
-        while (_cleanup.TryPop(out var item))
-            item.Dispose();
-        KernelObjects.AssertNoneLoaded();
-    }
-
-    private T Own<T>(T item) where T : IDisposable
-    {
-        _cleanup.Push(item);
-        return item;
-    }
 
     private GadgetSession Trace(params (string Key, string Value)[] parameters) =>
         Own(GadgetSession.Start(new DnsGadget(), parameters));

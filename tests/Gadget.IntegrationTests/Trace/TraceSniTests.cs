@@ -8,30 +8,11 @@ namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace sni against the real kernel: openssl s_client says hello to openssl s_server on
 /// loopback, on the host or in a network namespace made for the test.</summary>
-public sealed class TraceSniTests : IDisposable
+public sealed class TraceSniTests : OwningTest
 {
-    private readonly Stack<IDisposable> _cleanup = new();
-    private readonly string _dir = Paths.NewTempDirectory();
+    private readonly SelfSignedCertificate _certificate;
 
-    public TraceSniTests()
-    {
-        Shell.Run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=igtest",
-            "-keyout", Path.Combine(_dir, "key.pem"), "-out", Path.Combine(_dir, "cert.pem"));
-    }
-
-    public void Dispose()
-    {
-        while (_cleanup.TryPop(out var item))
-            item.Dispose();
-        Directory.Delete(_dir, recursive: true);
-        KernelObjects.AssertNoneLoaded();
-    }
-
-    private T Own<T>(T item) where T : IDisposable
-    {
-        _cleanup.Push(item);
-        return item;
-    }
+    public TraceSniTests() => _certificate = Own(new SelfSignedCertificate());
 
     /// <summary>openssl s_server on 127.0.0.1 of the namespace (a random port that is free).</summary>
     private (ProcessIdentity Server, int Port) StartServer(NetworkNamespace? ns)
@@ -40,7 +21,7 @@ public sealed class TraceSniTests : IDisposable
         {
             var port = Random.Shared.Next(20000, 60000);
             var (process, identity) = TracedProcess.Start(ns, "openssl", "s_server", "-accept", $"127.0.0.1:{port}",
-                "-cert", Path.Combine(_dir, "cert.pem"), "-key", Path.Combine(_dir, "key.pem"));
+                "-cert", _certificate.CertificatePath, "-key", _certificate.KeyPath);
             try
             {
                 process.WaitForLine(l => l.Contains("ACCEPT", StringComparison.Ordinal), "ACCEPT", TimeSpan.FromSeconds(10));
