@@ -41,6 +41,9 @@ struct gadget_event_header {
 
 /* Set by user space before load; the verifier prunes the branches they turn off. */
 const volatile bool gadget_filter_by_mntns = false;
+/* The filter map lists the mount namespaces to leave out (--host with a container
+ * selection: every container the selection does not name) instead of those to keep. */
+const volatile bool gadget_mntns_filter_excludes = false;
 /* Unread bytes in the ring above which a submit wakes the reader up. Below it,
  * the reader's periodic poll collects the batch, so one wake-up covers many
  * events instead of one each. */
@@ -59,7 +62,8 @@ struct {
 	__type(value, __u64);
 } lost_events SEC(".maps");
 
-/* Mount namespaces whose events are wanted, kept in sync with the containers. */
+/* Mount namespaces whose events are wanted (or, see above, unwanted), kept in
+ * sync with the containers. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, GADGET_MAX_CONTAINERS);
@@ -86,7 +90,10 @@ static __always_inline gadget_mntns_id gadget_current_mntns_id(void)
  * the constant is false and the map lookup is compiled out by the verifier. */
 static __always_inline bool gadget_should_discard_mntns_id(gadget_mntns_id mntns_id)
 {
-	return gadget_filter_by_mntns && !bpf_map_lookup_elem(&mntns_filter, &mntns_id);
+	if (!gadget_filter_by_mntns)
+		return false;
+	bool listed = bpf_map_lookup_elem(&mntns_filter, &mntns_id) != NULL;
+	return gadget_mntns_filter_excludes ? listed : !listed;
 }
 
 static __always_inline void gadget_count_lost(void)

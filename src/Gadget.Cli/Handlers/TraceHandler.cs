@@ -46,7 +46,6 @@ public static class TraceHandler
             OutputClosed = console.OutputClosed,
             Containers = scope.Containers,
             MountNamespaceFilter = scope.KernelFilter,
-            ExtraFilter = scope.UserSpaceFilter,
             BeforeStart = () =>
             {
                 var columns = scope.PlacementColumns.Concat(args.Gadget.DefaultColumns(args.Parameters)).ToList();

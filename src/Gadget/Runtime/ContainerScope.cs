@@ -4,9 +4,8 @@ using Gadget.Gadgets;
 namespace Gadget.Runtime;
 
 /// <summary>Which events a run keeps, given the user's container selection: the kernel
-/// filter (mount namespaces of the selected containers, followed live), the user-space
-/// filter for what the kernel cannot decide (--host with a selection), and the columns
-/// that say where an event came from.</summary>
+/// filter (mount namespaces of the selected containers, or of the others with --host,
+/// followed live), and the columns that say where an event came from.</summary>
 public sealed class ContainerScope : IDisposable
 {
     private readonly ContainerDiscovery _discovery;
@@ -25,7 +24,10 @@ public sealed class ContainerScope : IDisposable
     /// for the first complete picture (a gadget loads its programs meanwhile).</summary>
     public static ContainerScope Start(ContainerSelector selector, DiscoveryOptions discovery, TextWriter warnings, TextWriter? verbose)
     {
-        var scope = new ContainerScope(ContainerDiscovery.Start(discovery with { Runtimes = selector.Runtimes }, warnings, verbose), selector);
+        // With --host, containers of the runtimes left out must still be known, to be left out
+        // rather than pass for host processes.
+        var runtimes = selector.IncludeHost ? null : selector.Runtimes;
+        var scope = new ContainerScope(ContainerDiscovery.Start(discovery with { Runtimes = runtimes }, warnings, verbose), selector);
         scope._warnings = warnings;
         return scope;
     }
@@ -44,14 +46,13 @@ public sealed class ContainerScope : IDisposable
             _warnings.WriteLine($"ig: no container matches {Selector.Describe()} yet; waiting for one to start");
     }
 
-    /// <summary>The kernel filter: every selected container, or none at all (null) when
-    /// host processes are wanted too, which no allow-list of namespaces can express.</summary>
+    /// <summary>The kernel filter: the selected containers only; with --host, everything but
+    /// the containers not selected (host processes are in no list: any mount namespace that
+    /// is no container's is the host's); with --host alone, none at all (null).</summary>
     public IMountNamespaceFilter? KernelFilter =>
-        Selector.IncludeHost ? null : new ContainerMountNamespaceFilter(Containers, Selector);
-
-    /// <summary>Keeps host events and selected containers' events when the kernel cannot filter.</summary>
-    public IEventFilter? UserSpaceFilter =>
-        Selector.IncludeHost && !Selector.SelectsAllContainers ? new HostOrSelected(Selector) : null;
+        !Selector.IncludeHost ? new ContainerMountNamespaceFilter(Containers, Selector)
+        : Selector.SelectsAllContainers ? null
+        : new ContainerMountNamespaceFilter(Containers, Selector, excludes: true);
 
     /// <summary>CONTAINER, or NAMESPACE POD CONTAINER when the selection involves pods.</summary>
     public IReadOnlyList<string> PlacementColumns
@@ -66,9 +67,4 @@ public sealed class ContainerScope : IDisposable
     }
 
     public void Dispose() => _discovery.Dispose();
-
-    private sealed class HostOrSelected(ContainerSelector selector) : IEventFilter
-    {
-        public bool Accept(in EventRecord record) => record.Container is null || selector.Matches(record.Container);
-    }
 }

@@ -26,6 +26,7 @@ public static class GadgetRunner
         // Wake the reader when a quarter of the ring is full; the periodic poll handles the rest.
         bpf.SetConstant("gadget_wakeup_bytes", (ulong)options.RingBufferBytes / 4);
         bpf.SetConstant("gadget_filter_by_mntns", options.MountNamespaceFilter is not null);
+        bpf.SetConstant("gadget_mntns_filter_excludes", options.MountNamespaceFilter?.Excludes == true);
         gadget.Configure(bpf, options.Parameters);
         Load(gadget, bpf, options);
 

@@ -11,7 +11,6 @@ internal sealed class RecordPump : IRingBufferConsumer
     private readonly IEventSink _sink;
     private readonly Containers.IContainerResolver? _containers;
     private readonly IEventFilter? _filter;
-    private readonly IEventFilter? _extraFilter;
     private readonly long _unixOffsetNs = BootClock.UnixOffsetNanoseconds();
 
     public RecordPump(TraceGadget gadget, RunOptions options, IEventSink sink)
@@ -20,7 +19,6 @@ internal sealed class RecordPump : IRingBufferConsumer
         _sink = sink;
         _containers = options.Containers;
         _filter = gadget.CreateFilter(options.Parameters);
-        _extraFilter = options.ExtraFilter;
     }
 
     public ulong Delivered { get; private set; }
@@ -36,8 +34,6 @@ internal sealed class RecordPump : IRingBufferConsumer
         }
         var mntns = System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(data[8..]);
         var record = new EventRecord(data, _containers?.Resolve(mntns), _unixOffsetNs);
-        if (_extraFilter is not null && !_extraFilter.Accept(record))
-            return;
         if (_filter is not null && !_filter.Accept(record))
             return;
         Delivered++;

@@ -22,9 +22,6 @@ public sealed class RunOptions
     /// <summary>When set, only these mount namespaces produce events (filtered in the kernel).</summary>
     public IMountNamespaceFilter? MountNamespaceFilter { get; init; }
 
-    /// <summary>A filter applied in user space after the gadget's own (e.g. --host with -c).</summary>
-    public IEventFilter? ExtraFilter { get; init; }
-
     /// <summary>Called after the programs are attached and before the sink starts: what must be
     /// complete before the run counts as started (e.g. the first listing of containers).</summary>
     public Action? BeforeStart { get; init; }

@@ -46,10 +46,36 @@ public sealed class SelectionTests
 
         var host = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "host"]), "for the host exec");
         Assert.Null(host.Str("runtime", "containerName"));
+        // Left out in the kernel: the map lists the containers not selected.
+        var filterKeys = KernelObjects.MountNamespaceFilterKeys();
+        Assert.Contains(session.Containers!.FindById(other.Id)!.MntnsId, filterKeys);
+        Assert.DoesNotContain(session.Containers!.FindById(wanted.Id)!.MntnsId, filterKeys);
         var inWanted = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "wanted"]), "for the selected container's exec");
         Assert.Equal(wanted.Name, inWanted.Str("runtime", "containerName"));
         session.Settle();
         Assert.DoesNotContain(session.Records, e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "other"]));
         Assert.DoesNotContain(session.Records, e => e.Str("runtime", "containerName") == other.Name);
+    }
+
+    [Fact]
+    public void Host_with_a_runtime_filter_leaves_the_other_runtimes_containers_out()
+    {
+        Requires.Root();
+        using var docker = DockerContainer.Run();
+        using var ctr = CtrContainer.Run();
+        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { Runtimes = new HashSet<string> { "docker" }, IncludeHost = true });
+        var marker = Paths.UniqueName("m");
+
+        ctr.Exec("/bin/echo", marker, "containerd");
+        docker.Exec("/bin/echo", marker, "docker");
+        Shell.Run("/bin/echo", marker, "host");
+
+        session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "host"]), "for the host exec");
+        var inDocker = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "docker"]), "for the docker container's exec");
+        Assert.Equal(docker.Name, inDocker.Str("runtime", "containerName"));
+        session.Settle();
+        // The ctr container is known though containerd was not asked for, so it is left out
+        // rather than shown as a host process.
+        Assert.DoesNotContain(session.Records, e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "containerd"]));
     }
 }

@@ -30,7 +30,6 @@ internal sealed class GadgetSession : IDisposable
             RingBufferBytes = options.RingBufferBytes,
             Containers = options.Containers,
             MountNamespaceFilter = options.MountNamespaceFilter,
-            ExtraFilter = options.ExtraFilter,
             Attached = _attached.Set,
         };
         _thread = new Thread(() =>
@@ -78,7 +77,6 @@ internal sealed class GadgetSession : IDisposable
             RingBufferBytes = run.RingBufferBytes,
             Containers = scope.Containers,
             MountNamespaceFilter = scope.KernelFilter,
-            ExtraFilter = scope.UserSpaceFilter,
         };
         try
         {

@@ -107,4 +107,25 @@ public class ContainerCollectionTests
         Assert.Equal([10UL, 13UL], filter.Current.Order());
         Assert.Equal([(12UL, true), (12UL, false)], changes);
     }
+
+    [Fact]
+    public void The_excluding_kernel_filter_lists_the_containers_not_selected()
+    {
+        var collection = new ContainerCollection();
+        collection.AddOrUpdate(Container("a", 10, name: "web"));
+        collection.AddOrUpdate(Container("b", 11, name: "db"));
+        var filter = new ContainerMountNamespaceFilter(collection, new ContainerSelector { ContainerName = "web", IncludeHost = true }, excludes: true);
+        var changes = new List<(ulong, bool)>();
+
+        using (filter.Subscribe((mntns, listed) => changes.Add((mntns, listed))))
+        {
+            collection.AddOrUpdate(Container("c", 12, name: "web"));
+            collection.AddOrUpdate(Container("d", 13, name: "cache"));
+            collection.Remove("d");
+        }
+
+        Assert.True(filter.Excludes);
+        Assert.Equal([11UL], filter.Current.Order());
+        Assert.Equal([(13UL, true), (13UL, false)], changes);
+    }
 }
