@@ -11,13 +11,13 @@
  *   - it is accepted: the storage is cloned from the listener (BPF_F_CLONE),
  *   - it already existed when the gadget started: an iterator over every open
  *     file notes the owner of every task's sockets by socket address
- *     (gadget_socket_seeds), and the socket's first packet moves it into its
- *     storage (a listener's, the first handshake packet it receives, before
- *     the connection it accepts clones it). (The iterator cannot write the storage itself: the socket it
- *     reaches from a file is an untrusted pointer to the verifier, which newer
- *     kernels refuse to bpf_sk_storage_get.) A seed leaves the map when its
- *     socket is released, so an address reused by a later socket never
- *     inherits it.
+ *     (gadget_socket_seeds), and the socket's first packet moves that into
+ *     its storage (a listener's first handshake packet, before the connection
+ *     it accepts clones the storage). The iterator cannot write the storage
+ *     itself: the socket it reaches from a file is an untrusted pointer to the
+ *     verifier, which newer kernels (6.18 here) refuse to bpf_sk_storage_get.
+ *     A seed leaves the map when its socket is released, so an address reused
+ *     by a later socket never inherits it.
  * The storage lives and dies with the socket: nothing to evict, nothing stale.
  *
  * All the cgroup programs are attached to the root of the cgroup v2 hierarchy,
