@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Gadget.Cli.Commands;
 using Gadget.Containers;
 using Gadget.Output;
@@ -14,6 +13,8 @@ public static class ListContainersHandler
     public static int Run(ListContainersArgs args, ICliConsole console)
     {
         Preflight.CheckRoot();
+        // Before discovery: a signal while it lists must end the run, not kill it.
+        using var stop = new StopSignals(args.Timeout);
         using var output = new StreamWriter(console.Out, leaveOpen: true);
         var writer = new ContainerListWriter(output, args.Json, args.Watch);
         var selector = args.Containers.Selector;
@@ -62,20 +63,14 @@ public static class ListContainersHandler
         if (!args.Watch)
             return ExitCodes.Success;
 
-        using var stop = new CancellationTokenSource();
-        if (args.Timeout is { } timeout)
-            stop.CancelAfter(timeout);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        stop.Token.WaitHandle.WaitOne();
+        // Writes to a closed pipe fail silently here, so ask the pipe (`| head` must end us).
+        while (!stop.Token.WaitHandle.WaitOne(OutputCheckInterval) && !console.OutputClosed())
+        {
+        }
         discovery.Collection.Changed -= OnChanged;
         discovery.Collection.Updated -= OnUpdated;
         return ExitCodes.Success;
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
     }
+
+    private static readonly TimeSpan OutputCheckInterval = TimeSpan.FromMilliseconds(100);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Gadget.Cli.Commands;
 using Gadget.Gadgets;
 using Gadget.Output;
@@ -21,11 +20,7 @@ public static class TraceHandler
 {
     public static int Run(TraceArgs args, ICliConsole console, CancellationToken cancellation = default)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        if (args.Timeout is { } timeout)
-            stop.CancelAfter(timeout);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var stop = new StopSignals(args.Timeout, cancellation);
 
         var verbose = args.Verbose ? console.Error : null;
         // Checked before discovery, so that a bad value or a missing privilege is the only line
@@ -57,11 +52,5 @@ public static class TraceHandler
         // ends with its totals.
         console.Error.WriteLine(SummaryLine.Format(summary));
         return ExitCodes.Success;
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
     }
 }

@@ -33,6 +33,14 @@ internal static unsafe partial class Interop
         [LibraryImport(Lib)]
         internal static partial uint geteuid();
 
+        internal const int SIGINT = 2;
+        internal static readonly nint SIG_DFL = 0;
+        internal static readonly nint SIG_IGN = 1;
+
+        /// <summary>Sets a signal's disposition; returns the previous one.</summary>
+        [LibraryImport(Lib)]
+        internal static partial nint signal(int signum, nint handler);
+
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial int close(int fd);
 

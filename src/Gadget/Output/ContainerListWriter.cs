@@ -37,6 +37,7 @@ public sealed class ContainerListWriter
         if (_json)
             return;
         WriteRow(_watch ? "EVENT" : null, Columns.Select(c => c.Header));
+        _out.Flush(); // with --watch, the next line may be minutes away
     }
 
     /// <summary>Writes a container; <paramref name="created"/> says which event it is in watch mode.</summary>
