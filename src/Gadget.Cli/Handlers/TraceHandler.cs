@@ -51,6 +51,9 @@ public static class TraceHandler
         // Every way a run ends comes back here (Ctrl-C and SIGTERM only cancel), so every run
         // ends with its totals.
         console.Error.WriteLine(SummaryLine.Format(summary));
+        // What ig itself cost, for reports of its footprint.
+        verbose?.WriteLine($"ig: managed memory: {GC.GetTotalAllocatedBytes() / 1024} KiB allocated in all, " +
+            $"{GC.GetGCMemoryInfo().HeapSizeBytes / 1024} KiB heap, {GC.CollectionCount(0)} collections; peak RSS {Environment.WorkingSet / 1024} KiB now");
         return ExitCodes.Success;
     }
 }

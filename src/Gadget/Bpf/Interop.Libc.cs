@@ -120,5 +120,15 @@ internal static unsafe partial class Interop
 
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial nint read(int fd, byte* buf, nuint count);
+
+        [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
+        internal static partial int open_bytes(byte* pathname, int flags);
+
+        /// <summary>Directory entries (struct linux_dirent64) into buf; 0 at the end.</summary>
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial nint getdents64(int fd, byte* buf, nuint count);
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial nint readlink(byte* pathname, byte* buf, nuint bufsiz);
     }
 }

@@ -19,6 +19,8 @@ public sealed class ContainerDiscovery : IDisposable
     private readonly List<Task> _tasks = [];
     private readonly TextWriter _warnings;
     private readonly TextWriter? _verbose;
+    private readonly ProcScanner _scanner = new();
+    private int _sweeping;
     private RuncWatcher? _runc;
     private Timer? _sweep;
 
@@ -73,7 +75,7 @@ public sealed class ContainerDiscovery : IDisposable
         })).ToArray();
         var results = Task.WhenAll(listings).GetAwaiter().GetResult();
         WarnAboutFailures(results);
-        foreach (var container in ProcScanner.Scan(Collection))
+        foreach (var container in _scanner.Scan(Collection))
             Collection.AddOrUpdate(container);
 
         foreach (var (runtime, _) in results.Where(r => r.Failure is null))
@@ -149,15 +151,22 @@ public sealed class ContainerDiscovery : IDisposable
 
     private void Sweep()
     {
+        // A slow /proc (thousands of processes on a loaded node) must not stack sweeps up.
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+            return;
         try
         {
             Collection.RemoveDead(ContainerProcess.IsAlive);
-            foreach (var container in ProcScanner.Scan(Collection))
+            foreach (var container in _scanner.Scan(Collection))
                 Collection.AddOrUpdate(container);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _verbose?.WriteLine($"ig: container sweep failed: {e.Message}");
+        }
+        finally
+        {
+            Volatile.Write(ref _sweeping, 0);
         }
     }
 

@@ -15,24 +15,9 @@ public static class ProcNamespaces
         return ulong.TryParse(target[(open + 1)..^1], NumberStyles.None, CultureInfo.InvariantCulture, out id);
     }
 
-    public static bool TryGetMountNamespace(int pid, out ulong id) => TryGet(pid, "mnt", out id);
+    public static bool TryGetMountNamespace(int pid, out ulong id) => Bpf.ProcFs.TryReadNamespace(pid, "mnt"u8, out id);
 
-    public static bool TryGetNetworkNamespace(int pid, out ulong id) => TryGet(pid, "net", out id);
-
-    /// <summary>False when the process is gone or the link unreadable.</summary>
-    public static bool TryGet(int pid, string kind, out ulong id)
-    {
-        id = 0;
-        try
-        {
-            var target = File.ResolveLinkTarget($"/proc/{pid}/ns/{kind}", returnFinalTarget: false);
-            return target is not null && TryParseLink(target.ToString(), out id);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool TryGetNetworkNamespace(int pid, out ulong id) => Bpf.ProcFs.TryReadNamespace(pid, "net"u8, out id);
 
     /// <summary>The mount namespace of the host: that of pid 1, or, where pid 1's is out of reach
     /// (an init outside our user namespace; so on these machines), ig's own, since ig runs on

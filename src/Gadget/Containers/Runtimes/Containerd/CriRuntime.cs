@@ -30,64 +30,91 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
 
     public async Task<IReadOnlyList<ContainerInfo>> ListAsync(CancellationToken cancellation)
     {
-        var sandboxes = new Dictionary<string, PodSandbox>();
-        var containers = new List<Container>();
+        var (sandboxes, containers) = await ListRunningAsync(cancellation).ConfigureAwait(false);
+        var result = new List<ContainerInfo>();
+        var hostNetwork = new Dictionary<string, bool>();
+        foreach (var container in containers)
+        {
+            if (sandboxes.TryGetValue(container.PodSandboxId, out var pod) &&
+                await DescribeAsync(container, pod, hostNetwork, cancellation).ConfigureAwait(false) is { } described)
+                result.Add(described);
+        }
+        return result;
+    }
+
+    /// <summary>Polls the listing, which is cheap, and asks for the status (a verbose one, with
+    /// the whole OCI spec in it) only of containers it has not described yet: once a second for
+    /// every container would cost containerd, and ig, for nothing.</summary>
+    public async Task WatchAsync(ContainerCollection collection, CancellationToken cancellation)
+    {
+        var described = new HashSet<string>();
+        var hostNetwork = new Dictionary<string, bool>();
+        while (true)
+        {
+            var (sandboxes, containers) = await ListRunningAsync(cancellation).ConfigureAwait(false);
+            var running = new HashSet<string>();
+            foreach (var container in containers)
+            {
+                if (!sandboxes.TryGetValue(container.PodSandboxId, out var pod))
+                    continue;
+                running.Add(container.Id);
+                if (described.Contains(container.Id))
+                    continue;
+                if (await DescribeAsync(container, pod, hostNetwork, cancellation).ConfigureAwait(false) is { } info)
+                {
+                    collection.AddOrUpdate(info);
+                    described.Add(container.Id);
+                }
+            }
+            foreach (var gone in described.Where(id => !running.Contains(id)).ToList())
+            {
+                collection.Remove(gone);
+                described.Remove(gone);
+            }
+            foreach (var pod in hostNetwork.Keys.Where(id => !sandboxes.ContainsKey(id)).ToList())
+                hostNetwork.Remove(pod);
+            await Task.Delay(PollInterval, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The ready pods by id, and the running containers.</summary>
+    private async Task<(Dictionary<string, PodSandbox> Sandboxes, IReadOnlyList<Container> Containers)> ListRunningAsync(CancellationToken cancellation)
+    {
         try
         {
             var pods = await _client.ListPodSandboxAsync(new ListPodSandboxRequest
             {
                 Filter = new PodSandboxFilter { State = new PodSandboxStateValue { State = PodSandboxState.SandboxReady } },
             }, cancellationToken: cancellation).ConfigureAwait(false);
-            foreach (var pod in pods.Items)
-                sandboxes[pod.Id] = pod;
             var list = await _client.ListContainersAsync(new ListContainersRequest
             {
                 Filter = new ContainerFilter { State = new ContainerStateValue { State = ContainerState.ContainerRunning } },
             }, cancellationToken: cancellation).ConfigureAwait(false);
-            containers.AddRange(list.Containers);
+            return (pods.Items.ToDictionary(p => p.Id), list.Containers);
         }
         catch (RpcException e) when (ContainerdChannel.IsUnreachable(e))
         {
             throw new RuntimeUnavailableException($"containerd CRI at {_channel.Socket}: {e.Status.Detail}", e);
         }
-
-        var result = new List<ContainerInfo>();
-        var hostNetwork = new Dictionary<string, bool>();
-        foreach (var container in containers)
-        {
-            if (!sandboxes.TryGetValue(container.PodSandboxId, out var pod))
-                continue;
-            try
-            {
-                var status = await StatusOfAsync(container.Id, cancellation).ConfigureAwait(false);
-                if (!hostNetwork.TryGetValue(pod.Id, out var host))
-                    hostNetwork[pod.Id] = host = await IsHostNetworkAsync(pod.Id, cancellation).ConfigureAwait(false);
-                // No pid (stopped meanwhile) or a pid already gone: Complete gives null.
-                if (ContainerProcess.Complete(Describe(container, pod, status, host)) is { } complete)
-                    result.Add(complete);
-            }
-            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
-            {
-                // The container or its pod was removed between the listing and this question:
-                // it is simply no longer running, not a sign that the runtime is unreachable.
-            }
-        }
-        return result;
     }
 
-    public async Task WatchAsync(ContainerCollection collection, CancellationToken cancellation)
+    /// <summary>A listed container with its status and its pod's network mode (asked once per
+    /// pod, remembered in <paramref name="hostNetwork"/>); null when it stopped meanwhile.</summary>
+    private async Task<ContainerInfo?> DescribeAsync(Container container, PodSandbox pod, Dictionary<string, bool> hostNetwork, CancellationToken cancellation)
     {
-        var known = new HashSet<string>();
-        while (true)
+        try
         {
-            var running = await ListAsync(cancellation).ConfigureAwait(false);
-            var now = running.Select(c => c.Id).ToHashSet();
-            foreach (var container in running)
-                collection.AddOrUpdate(container);
-            foreach (var gone in known.Except(now))
-                collection.Remove(gone);
-            known = now;
-            await Task.Delay(PollInterval, cancellation).ConfigureAwait(false);
+            var status = await StatusOfAsync(container.Id, cancellation).ConfigureAwait(false);
+            if (!hostNetwork.TryGetValue(pod.Id, out var host))
+                hostNetwork[pod.Id] = host = await IsHostNetworkAsync(pod.Id, cancellation).ConfigureAwait(false);
+            // No pid (stopped meanwhile) or a pid already gone: Complete gives null.
+            return ContainerProcess.Complete(Describe(container, pod, status, host));
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            // The container or its pod was removed between the listing and this question:
+            // it is simply no longer running, not a sign that the runtime is unreachable.
+            return null;
         }
     }
 
