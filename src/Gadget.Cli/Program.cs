@@ -21,7 +21,7 @@ namespace Gadget.Cli
             if (result.Errors.Count > 0)
             {
                 console.Error.WriteLine($"Error: {OneLine(result.Errors[0].Message)} (see '{CommandPath(result)} --help')");
-                return ExitCodes.Usage;
+                return ExitCodes.Failure;
             }
             // Without libbpf, the trace commands' preflight check says so in one line.
             if (verbose && Libbpf.IsAvailable)

@@ -50,7 +50,7 @@ public sealed class NetworkGadgetCliTests
         Requires.Root();
         var result = Shell.TryRun(Paths.IgBinary, null, TimeSpan.FromSeconds(15), args);
 
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(1, result.ExitCode);
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.StartsWith("Error: ", lines[0]);
