@@ -148,4 +148,16 @@ public sealed class IgBinaryTests : IDisposable
         Assert.StartsWith("Error: ", lines[0]);
         KernelObjects.AssertNoneLoaded();
     }
+
+    [Theory]
+    [InlineData("ig", "nosuch")]
+    [InlineData("ig trace", "trace", "nosuch")]
+    public void An_unknown_command_is_named_in_one_line(string group, params string[] args)
+    {
+        var result = Shell.TryRun(Paths.IgBinary, null, TimeSpan.FromSeconds(15), args);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"Error: unknown command \"nosuch\" for \"{group}\" (see '{group} --help')", result.Error.TrimEnd('\n'));
+        Assert.Empty(result.Output);
+    }
 }

@@ -86,6 +86,20 @@ public class CommandLineTests
         Assert.Equal("", console.OutText);
     }
 
+    [Theory]
+    [InlineData("Error: unknown command \"nosuch\" for \"ig\" (see 'ig --help')", "nosuch")]
+    [InlineData("Error: unknown command \"nosuch\" for \"ig trace\" (see 'ig trace --help')", "trace", "nosuch")]
+    [InlineData("Error: unknown command \"nosuch\" for \"ig trace\" (see 'ig trace --help')", "trace", "nosuch", "--host")]
+    [InlineData("Error: unknown flag \"--bogus\" for \"ig trace\" (see 'ig trace --help')", "trace", "--bogus")]
+    [InlineData("Error: Required command was not provided. (see 'ig trace --help')", "trace")]
+    public void An_unknown_command_is_named_rather_than_a_missing_one(string message, params string[] args)
+    {
+        var (code, console) = TestConsole.Run(args);
+
+        Assert.Equal(1, code);
+        Assert.Equal(message, console.ErrorText.TrimEnd('\n'));
+    }
+
     [Fact]
     public void A_bad_output_format_is_one_error_line()
     {
