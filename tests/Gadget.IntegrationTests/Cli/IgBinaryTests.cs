@@ -160,4 +160,15 @@ public sealed class IgBinaryTests : IDisposable
         Assert.Equal($"Error: unknown command \"nosuch\" for \"{group}\" (see '{group} --help')", result.Error.TrimEnd('\n'));
         Assert.Empty(result.Output);
     }
+
+    [Fact]
+    public void The_version_flag_and_the_version_command_print_the_same_line()
+    {
+        var flag = Shell.TryRun(Paths.IgBinary, null, TimeSpan.FromSeconds(15), "--version");
+        var command = Shell.TryRun(Paths.IgBinary, null, TimeSpan.FromSeconds(15), "version");
+
+        Assert.Equal((0, 0), (flag.ExitCode, command.ExitCode));
+        Assert.Matches(@"^v\d+\.\d+\.\d+\n$", command.Output);
+        Assert.Equal(command.Output, flag.Output);
+    }
 }

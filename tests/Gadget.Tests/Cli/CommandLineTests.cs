@@ -118,6 +118,15 @@ public class CommandLineTests
         Assert.Matches(@"^v\d+\.\d+\.\d+\n$", console.OutText);
     }
 
+    [Fact]
+    public void The_version_flag_prints_what_the_version_command_prints()
+    {
+        var (code, console) = TestConsole.Run("--version");
+
+        Assert.Equal(0, code);
+        Assert.Equal(TestConsole.Run("version").Console.OutText, console.OutText);
+    }
+
     [Theory]
     [InlineData("bash", "complete -o default -F _ig_complete ig")]
     [InlineData("zsh", "compdef _ig_complete ig")]
