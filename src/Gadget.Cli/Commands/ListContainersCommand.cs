@@ -25,9 +25,8 @@ internal static class ListContainersCommand
             var format = OutputFormat.Parse(result.GetValue(CommonOptions.Output)!);
             if (format.Columns is not null)
                 throw new Gadgets.GadgetException("list-containers supports -o columns and -o json");
-            var timeout = result.GetValue(CommonOptions.Timeout);
             var args = new ListContainersArgs(ContainerArgs.From(result), format.Kind == OutputKind.Json, result.GetValue(Watch),
-                timeout > 0 ? TimeSpan.FromSeconds(timeout) : null, result.GetValue(CommonOptions.Verbose));
+                TimeoutOption.Value(result), result.GetValue(CommonOptions.Verbose));
             return ListContainersHandler.Run(args, console);
         });
         return command;

@@ -100,6 +100,41 @@ public class CommandLineTests
         Assert.Equal(message, console.ErrorText.TrimEnd('\n'));
     }
 
+    [Theory]
+    [InlineData("abc", "trace", "exec")]
+    [InlineData("1.5", "trace", "exec")]
+    [InlineData("-1", "trace", "exec")]
+    [InlineData("5184000", "trace", "exec")]
+    [InlineData("4294968", "trace", "exec")]
+    [InlineData("abc", "list-containers")]
+    [InlineData("-1", "list-containers")]
+    [InlineData("5184000", "list-containers", "-w")]
+    public void A_bad_timeout_is_the_same_one_error_line_for_gadgets_and_list_containers(string value, params string[] command)
+    {
+        var (code, console) = TestConsole.Run([.. command, "--timeout", value]);
+
+        Assert.Equal(1, code);
+        var path = string.Join(' ', command.Where(c => !c.StartsWith('-')));
+        Assert.Equal($"Error: invalid value \"{value}\" for --timeout: expected a whole number of seconds up to 4294967, or 0 for no timeout (see 'ig {path} --help')",
+            console.ErrorText.TrimEnd('\n'));
+        Assert.Equal("", console.OutText);
+    }
+
+    [Theory]
+    [InlineData(null, "trace", "exec")]
+    [InlineData(null, "trace", "exec", "--timeout", "0")]
+    [InlineData(1, "trace", "exec", "--timeout", "1")]
+    [InlineData(4294967, "trace", "exec", "--timeout", "4294967")]
+    [InlineData(null, "list-containers", "--timeout", "0")]
+    [InlineData(30, "list-containers", "-w", "--timeout", "30")]
+    public void Timeouts_are_whole_seconds_and_0_is_none(int? seconds, params string[] args)
+    {
+        var result = IgCommand.Create(new TestConsole()).Parse(args);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, TimeoutOption.Value(result));
+    }
+
     [Fact]
     public void A_bad_output_format_is_one_error_line()
     {
