@@ -206,6 +206,7 @@ public sealed class ListContainersTests
 
     [Theory]
     [InlineData("--runtimes", "podman")]
+    [InlineData("--runtimes", ",")]
     [InlineData("--selector", "novalue")]
     public void Bad_container_flags_are_one_error_line(string flag, string value)
     {

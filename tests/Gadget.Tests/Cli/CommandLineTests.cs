@@ -135,6 +135,22 @@ public class CommandLineTests
         Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, TimeoutOption.Value(result));
     }
 
+    [Theory]
+    [InlineData(",")]
+    [InlineData(" , ")]
+    [InlineData("")]
+    public void A_runtime_list_naming_no_runtime_is_rejected(string runtimes)
+    {
+        var result = IgCommand.Create(new TestConsole()).Parse(["trace", "exec", "-r", runtimes]);
+
+        var error = Assert.Throws<GadgetException>(() => ContainerArgs.From(result));
+        Assert.Equal($"invalid value \"{runtimes}\" for --runtimes: expected one or more of docker, containerd, comma-separated", error.Message);
+    }
+
+    [Fact]
+    public void Without_runtimes_every_runtime_is_asked() =>
+        Assert.Null(ContainerArgs.From(IgCommand.Create(new TestConsole()).Parse(["trace", "exec"])).Selector.Runtimes);
+
     [Fact]
     public void A_bad_output_format_is_one_error_line()
     {
