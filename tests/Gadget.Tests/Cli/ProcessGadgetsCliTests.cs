@@ -37,6 +37,7 @@ public class ProcessGadgetsCliTests
     [Theory]
     [InlineData("Error: invalid value \"SIGFOO\" for --signal: expected a signal name (SIGKILL or KILL) or number (1-64)", "trace", "signal", "--signal", "SIGFOO")]
     [InlineData("Error: invalid value \"100\" for --signal: expected a signal name (SIGKILL or KILL) or number (1-64)", "trace", "signal", "--signal", "100")]
+    [InlineData("Error: invalid value \"0\" for --signal: expected a signal name (SIGKILL or KILL) or number (1-64)", "trace", "signal", "--signal", "0")]
     [InlineData("Error: invalid value \"-5\" for --pid: expected a whole number from 0 to 4294967295 (see 'ig trace signal --help')", "trace", "signal", "--pid", "-5")]
     [InlineData("Error: invalid value \"4294967296\" for --pid: expected a whole number from 0 to 4294967295 (see 'ig trace signal --help')", "trace", "signal", "--pid", "4294967296")]
     [InlineData("Error: invalid value \"1e3\" for --pid: expected a whole number from 0 to 4294967295 (see 'ig trace signal --help')", "trace", "signal", "--pid=1e3")]
