@@ -152,6 +152,18 @@ public class CommandLineTests
         Assert.Null(ContainerArgs.From(IgCommand.Create(new TestConsole()).Parse(["trace", "exec"])).Selector.Runtimes);
 
     [Fact]
+    public void List_containers_names_its_columns_when_one_is_unknown()
+    {
+        var (code, console) = TestConsole.Run("list-containers", "-o", "columns=name,nope");
+
+        Assert.Equal(1, code);
+        Assert.Equal("Error: unknown column \"nope\"; available: runtime, id, name, namespace, pod, pid, mntns, image, "
+            + "runtime.containerImageDigest, k8s.containerName, k8s.podUID, k8s.hostNetwork, k8s.podLabels, netns, cgroupPath",
+            console.ErrorText.TrimEnd('\n'));
+        Assert.Equal("", console.OutText);
+    }
+
+    [Fact]
     public void A_bad_output_format_is_one_error_line()
     {
         var (code, console) = TestConsole.Run("trace", "open", "-o", "yaml");
