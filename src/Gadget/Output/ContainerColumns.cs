@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gadget.Containers;
 using Gadget.Gadgets;
 
 namespace Gadget.Output;
@@ -45,6 +46,6 @@ public static class ContainerColumns
     private static bool Named(ContainerColumn column, string name) =>
         string.Equals(column.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(column.JsonPath, name, StringComparison.OrdinalIgnoreCase);
 
-    private static ContainerColumn JsonColumn(string jsonPath, int width, Func<Containers.ContainerInfo, string> value) =>
+    private static ContainerColumn JsonColumn(string jsonPath, int width, Func<ContainerInfo, string> value) =>
         new(jsonPath, jsonPath, jsonPath.ToUpperInvariant(), width, value);
 }
