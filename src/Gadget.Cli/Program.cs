@@ -20,8 +20,8 @@ namespace Gadget.Cli
             var verbose = result.GetValue(CommonOptions.Verbose);
             if (result.Errors.Count > 0)
             {
-                console.Error.WriteLine($"Error: {OneLine(result.Errors[0].Message)} (see '{CommandPath(result)} --help')");
-                return ExitCodes.Usage;
+                console.Error.WriteLine($"Error: {ParseError(result)} (see '{CommandPath(result)} --help')");
+                return ExitCodes.Failure;
             }
             // Without libbpf, the trace commands' preflight check says so in one line.
             if (verbose && Libbpf.IsAvailable)
@@ -50,6 +50,16 @@ namespace Gadget.Cli
                     console.Error.WriteLine(e);
                 return ExitCodes.Failure;
             }
+        }
+
+        /// <summary>The parser's first error, except for a command group (ig, ig trace) given a
+        /// word it does not know: the parser's first complaint is then that no command was given,
+        /// which hides the word typed. That word is named instead, in cobra's words.</summary>
+        private static string ParseError(ParseResult result)
+        {
+            if (result.CommandResult.Command.Subcommands.Count > 0 && result.UnmatchedTokens is [var token, ..])
+                return $"unknown {(token.StartsWith('-') ? "flag" : "command")} \"{token}\" for \"{CommandPath(result)}\"";
+            return OneLine(result.Errors[0].Message);
         }
 
         /// <summary>Some parser messages span lines (lists of allowed values); errors are one line.</summary>

@@ -12,12 +12,8 @@ internal static class CommonOptions
         HelpName = "format",
     };
 
-    public static Option<int> Timeout { get; } = new("--timeout")
-    {
-        Description = "Number of seconds that the gadget will run for (0: until Ctrl-C)",
-        DefaultValueFactory = _ => 0,
-        HelpName = "seconds",
-    };
+    /// <summary>Read with <see cref="TimeoutOption.Value"/>.</summary>
+    public static Option<TimeSpan> Timeout { get; } = TimeoutOption.Create();
 
     public static Option<string> RingSize { get; } = new("--ring-size")
     {

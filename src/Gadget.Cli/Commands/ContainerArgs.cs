@@ -38,11 +38,15 @@ public sealed record ContainerArgs(ContainerSelector Selector, DiscoveryOptions 
         return new ContainerArgs(selector, discovery);
     }
 
+    /// <summary>The runtimes named by -r; null, for all of them, without -r. A list that names
+    /// none (-r ,) is an error rather than all or nothing.</summary>
     private static HashSet<string>? ParseRuntimes(string? text)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (text is null)
             return null;
         var runtimes = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+        if (runtimes.Count == 0)
+            throw new GadgetException($"invalid value \"{text}\" for --runtimes: expected one or more of {string.Join(", ", DiscoveryOptions.KnownRuntimes)}, comma-separated");
         foreach (var runtime in runtimes)
         {
             if (!DiscoveryOptions.KnownRuntimes.Contains(runtime))

@@ -33,7 +33,7 @@ internal static class GadgetCommand
                 gadget,
                 new ParameterValues(gadget.Parameters, values),
                 OutputFormat.Parse(result.GetValue(CommonOptions.Output)!),
-                ParseTimeout(result.GetValue(CommonOptions.Timeout)),
+                TimeoutOption.Value(result),
                 ParseSize(result.GetValue(CommonOptions.RingSize)!),
                 result.GetValue(CommonOptions.Verbose),
                 ContainerArgs.From(result));
@@ -49,13 +49,6 @@ internal static class GadgetCommand
         string[] list => string.Join(',', list),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
-    };
-
-    private static TimeSpan? ParseTimeout(int seconds) => seconds switch
-    {
-        < 0 => throw new GadgetException($"invalid --timeout {seconds}: expected a number of seconds, 0 for none"),
-        0 => null,
-        _ => TimeSpan.FromSeconds(seconds),
     };
 
     /// <summary>"8M", "512K", "4096" to bytes.</summary>

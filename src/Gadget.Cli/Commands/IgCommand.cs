@@ -12,6 +12,7 @@ internal static class IgCommand
     {
         var root = new RootCommand(Description);
         root.Options.Add(CommonOptions.Verbose);
+        VersionCommand.UseForVersionOption(root, console);
         foreach (var (category, help) in GadgetCatalog.Categories)
         {
             var group = new Command(category, help);

@@ -23,11 +23,9 @@ internal static class ListContainersCommand
         command.SetAction(result =>
         {
             var format = OutputFormat.Parse(result.GetValue(CommonOptions.Output)!);
-            if (format.Columns is not null)
-                throw new Gadgets.GadgetException("list-containers supports -o columns and -o json");
-            var timeout = result.GetValue(CommonOptions.Timeout);
+            var columns = format.Columns is { } names ? ContainerColumns.Select(names) : null;
             var args = new ListContainersArgs(ContainerArgs.From(result), format.Kind == OutputKind.Json, result.GetValue(Watch),
-                timeout > 0 ? TimeSpan.FromSeconds(timeout) : null, result.GetValue(CommonOptions.Verbose));
+                TimeoutOption.Value(result), result.GetValue(CommonOptions.Verbose), columns);
             return ListContainersHandler.Run(args, console);
         });
         return command;

@@ -6,8 +6,9 @@ using Gadget.Gadgets;
 namespace Gadget.Cli.Commands;
 
 /// <summary>Turns a gadget parameter into a command-line option. Typed parameters are string
-/// options with a parser of our own, so a bad value is one line that names the flag and what
-/// it expects, rather than System.CommandLine's type names or an "unrecognized argument".</summary>
+/// options with a parser of our own (<see cref="FlagValues"/>), so a bad value is one line that
+/// names the flag and what it expects, rather than System.CommandLine's type names or an
+/// "unrecognized argument".</summary>
 internal static class ParameterOption
 {
     public static Option Create(GadgetParameter parameter)
@@ -58,18 +59,11 @@ internal static class ParameterOption
         var text = result.Tokens[0].Value;
         if (bool.TryParse(text, out var value))
             return value ? "true" : "false";
-        result.AddError(Invalid(text, name, "true or false"));
+        result.AddError(FlagValues.Invalid(text, name, "true or false"));
         return null;
     }
 
-    private static string? WholeNumber(ArgumentResult result, string name, long min, long max)
-    {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
-            return value.ToString(CultureInfo.InvariantCulture);
-        result.AddError(Invalid(text, name, string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}")));
-        return null;
-    }
-
-    private static string Invalid(string text, string name, string expected) => $"invalid value \"{text}\" for {name}: expected {expected}";
+    private static string? WholeNumber(ArgumentResult result, string name, long min, long max) =>
+        FlagValues.WholeNumber(result, name, min, max, string.Create(CultureInfo.InvariantCulture, $"a whole number from {min} to {max}"))
+            ?.ToString(CultureInfo.InvariantCulture);
 }

@@ -5,7 +5,8 @@ using Gadget.Runtime;
 
 namespace Gadget.Cli.Handlers;
 
-public sealed record ListContainersArgs(ContainerArgs Containers, bool Json, bool Watch, TimeSpan? Timeout, bool Verbose);
+public sealed record ListContainersArgs(ContainerArgs Containers, bool Json, bool Watch, TimeSpan? Timeout, bool Verbose,
+    IReadOnlyList<ContainerColumn>? Columns = null);
 
 /// <summary>Lists the selected containers; with --watch, follows them until Ctrl-C or the timeout.</summary>
 public static class ListContainersHandler
@@ -16,7 +17,7 @@ public static class ListContainersHandler
         // Before discovery: a signal while it lists must end the run, not kill it.
         using var stop = new StopSignals(args.Timeout);
         using var output = new StreamWriter(console.Out, leaveOpen: true);
-        var writer = new ContainerListWriter(output, args.Json, args.Watch);
+        var writer = new ContainerListWriter(output, args.Json, args.Watch, args.Columns);
         var selector = args.Containers.Selector;
         using var discovery = ContainerDiscovery.Start(args.Containers.Discovery with { Runtimes = selector.Runtimes },
             console.Error, args.Verbose ? console.Error : null);

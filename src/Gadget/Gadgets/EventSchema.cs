@@ -33,7 +33,10 @@ public sealed class EventSchema
     public IReadOnlyList<EventField> Select(IEnumerable<string> names) =>
         names.Select(name => TryGet(name, out var field) && field.Visibility != FieldVisibility.JsonOnly
             ? field
-            : throw new GadgetException(
-                $"unknown column \"{name}\"; available: {string.Join(", ", Fields.Where(f => f.Visibility != FieldVisibility.JsonOnly).Select(f => f.Name))}"))
+            : throw UnknownColumn(name, Fields.Where(f => f.Visibility != FieldVisibility.JsonOnly).Select(f => f.Name)))
         .ToArray();
+
+    /// <summary>The error for a column name in -o columns=... that is none of <paramref name="available"/>.</summary>
+    internal static GadgetException UnknownColumn(string name, IEnumerable<string> available) =>
+        new($"unknown column \"{name}\"; available: {string.Join(", ", available)}");
 }

@@ -7,12 +7,14 @@ namespace Gadget.Output;
 
 /// <summary>Aligned text columns, one line per event, with a header line. Each value is
 /// formatted into a reusable cell, then cut or padded to its column's width; the last column
-/// is never cut. Control characters are shown as '?' so one event stays one line.</summary>
+/// is never cut, and neither is a header: a column is at least as wide as its header.
+/// Control characters are shown as '?' so one event stays one line.</summary>
 public sealed class ColumnsFormatter : IEventSink, IColumnSink
 {
     private static ReadOnlySpan<byte> Ellipsis => "…"u8;
 
     private readonly IReadOnlyList<EventField> _columns;
+    private readonly int[] _widths;
     private readonly OutputBuffer _output;
     private readonly TextWriter _diagnostics;
     private readonly bool _showHeader;
@@ -25,6 +27,7 @@ public sealed class ColumnsFormatter : IEventSink, IColumnSink
     public ColumnsFormatter(IReadOnlyList<EventField> columns, OutputBuffer output, TextWriter diagnostics, bool showHeader = true)
     {
         _columns = columns;
+        _widths = columns.Select(c => Math.Max(c.Width, DisplayWidth(Encoding.UTF8.GetBytes(c.Header)))).ToArray();
         _output = output;
         _diagnostics = diagnostics;
         _showHeader = showHeader;
@@ -40,7 +43,7 @@ public sealed class ColumnsFormatter : IEventSink, IColumnSink
             _field = _columns[i];
             _cellLength = 0;
             AppendSanitized(Encoding.UTF8.GetBytes(_field.Header));
-            EmitCell(i == _columns.Count - 1, _field.Alignment);
+            EmitCell(i);
         }
         _output.Write((byte)'\n');
         _output.Flush();
@@ -54,7 +57,7 @@ public sealed class ColumnsFormatter : IEventSink, IColumnSink
             _field = _columns[i];
             _cellLength = 0;
             _field.Write(record, this);
-            EmitCell(i == _columns.Count - 1, _field.Alignment);
+            EmitCell(i);
         }
         _output.Write((byte)'\n');
         _output.FlushIfLarge();
@@ -72,32 +75,34 @@ public sealed class ColumnsFormatter : IEventSink, IColumnSink
     /// output was closed does not come here, and it ends with them too.</summary>
     public void End(RunSummary summary) => _output.Flush();
 
-    private void EmitCell(bool last, FieldAlignment alignment)
+    private void EmitCell(int column)
     {
         var cell = _cell.AsSpan(0, _cellLength);
         var width = DisplayWidth(cell);
-        if (last)
+        var columnWidth = _widths[column];
+        var alignment = _columns[column].Alignment;
+        if (column == _columns.Count - 1)
         {
             if (alignment == FieldAlignment.Right)
-                Pad(_field.Width - width);
+                Pad(columnWidth - width);
             _output.Write(cell);
             TrimTrailingSpaces();
             return;
         }
-        if (width > _field.Width)
+        if (width > columnWidth)
         {
-            _output.Write(Cut(cell, _field.Width - 1));
+            _output.Write(Cut(cell, columnWidth - 1));
             _output.Write(Ellipsis);
         }
         else if (alignment == FieldAlignment.Right)
         {
-            Pad(_field.Width - width);
+            Pad(columnWidth - width);
             _output.Write(cell);
         }
         else
         {
             _output.Write(cell);
-            Pad(_field.Width - width);
+            Pad(columnWidth - width);
         }
         _output.Write((byte)' ');
     }

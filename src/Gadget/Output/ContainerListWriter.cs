@@ -5,38 +5,29 @@ using Gadget.Containers;
 
 namespace Gadget.Output;
 
-/// <summary>Writes containers (ig list-containers) as aligned columns or JSON lines; with
-/// <c>watch</c>, each line also says whether the container was created or deleted.</summary>
+/// <summary>Writes containers (ig list-containers) as aligned columns (its default ones, or
+/// those chosen with -o columns=...) or JSON lines; with <c>watch</c>, each line also says
+/// whether the container was created or deleted.</summary>
 public sealed class ContainerListWriter
 {
-    private static readonly (string Header, int Width, Func<ContainerInfo, string> Value)[] Columns =
-    [
-        ("RUNTIME", 10, c => c.Runtime),
-        ("ID", 13, c => c.Id.Length > 13 ? c.Id[..13] : c.Id),
-        ("NAME", 24, c => c.Name),
-        ("NAMESPACE", 16, c => c.Namespace),
-        ("POD", 24, c => c.PodName),
-        ("PID", 8, c => c.Pid.ToString(CultureInfo.InvariantCulture)),
-        ("MNTNS", 11, c => c.MntnsId.ToString(CultureInfo.InvariantCulture)),
-        ("IMAGE", 0, c => c.ImageName),
-    ];
-
     private readonly TextWriter _out;
     private readonly bool _json;
     private readonly bool _watch;
+    private readonly IReadOnlyList<ContainerColumn> _columns;
 
-    public ContainerListWriter(TextWriter output, bool json, bool watch)
+    public ContainerListWriter(TextWriter output, bool json, bool watch, IReadOnlyList<ContainerColumn>? columns = null)
     {
         _out = output;
         _json = json;
         _watch = watch;
+        _columns = columns ?? ContainerColumns.Default;
     }
 
     public void WriteHeader()
     {
         if (_json)
             return;
-        WriteRow(_watch ? "EVENT" : null, Columns.Select(c => c.Header));
+        WriteRow(_watch ? "EVENT" : null, _columns.Select(c => c.Header));
         _out.Flush(); // with --watch, the next line may be minutes away
     }
 
@@ -52,7 +43,7 @@ public sealed class ContainerListWriter
         if (_json)
             WriteJson(container, evt);
         else
-            WriteRow(evt, Columns.Select(c => c.Value(container)));
+            WriteRow(evt, _columns.Select(c => c.Value(container)));
         _out.Flush();
     }
 
@@ -64,8 +55,9 @@ public sealed class ContainerListWriter
         var i = 0;
         foreach (var value in values)
         {
-            var width = Columns[i++].Width;
-            line.Append(width == 0 ? value : (value.Length > width ? value[..(width - 1)] + "…" : value.PadRight(width)) + " ");
+            // The last column is never cut, nor padded.
+            var width = _columns[i++].ShownWidth;
+            line.Append(i == _columns.Count ? value : (value.Length > width ? value[..(width - 1)] + "…" : value.PadRight(width)) + " ");
         }
         _out.WriteLine(line.ToString().TrimEnd());
     }

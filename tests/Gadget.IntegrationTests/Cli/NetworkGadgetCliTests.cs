@@ -42,6 +42,7 @@ public sealed class NetworkGadgetCliTests
     [InlineData("invalid value \"no\" for --ignore-errors: expected true or false", "trace", "bind", "-i=no")]
     [InlineData("invalid value \"yes\" for --accept-only: expected true or false", "trace", "tcp", "--accept-only=yes")]
     [InlineData("invalid value \"fast\" for --min", "trace", "tcpconnect", "--min", "fast")]
+    [InlineData("invalid value \"99999999999999999999s\" for --min: expected a duration", "trace", "tcpconnect", "--host", "--min", "99999999999999999999s")]
     [InlineData("--accept-only and --connect-only exclude each other", "trace", "tcp", "--accept-only", "--connect-only")]
     [InlineData("--accept-only and --failure-only exclude each other", "trace", "tcp", "--accept-only", "--failure-only")]
     public void Bad_flag_values_are_one_error_line_and_leave_nothing_loaded(string message, params string[] args)
@@ -49,7 +50,7 @@ public sealed class NetworkGadgetCliTests
         Requires.Root();
         var result = Shell.TryRun(Paths.IgBinary, null, TimeSpan.FromSeconds(15), args);
 
-        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal(1, result.ExitCode);
         var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.StartsWith("Error: ", lines[0]);

@@ -60,6 +60,18 @@ public sealed class ListContainersTests
             Words(lines.Single(l => l.Contains(pod.Name, StringComparison.Ordinal))));
     }
 
+    [Fact]
+    public void Custom_columns_show_exactly_those_columns()
+    {
+        Requires.Root();
+        using var docker = DockerContainer.Run();
+
+        var lines = Shell.Run(Paths.IgBinary, "list-containers", "-o", "columns=name,pid,runtime,runtime.containerImageName").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(["NAME", "PID", "RUNTIME", "IMAGE"], Words(lines[0]));
+        Assert.Equal([docker.Name, Pid(docker.Pid), "docker", TestImages.Busybox], Words(lines.Single(l => l.StartsWith(docker.Name + " ", StringComparison.Ordinal))));
+    }
+
     private sealed record Expected(string Runtime, string Id, string Name, string ImageName, string ImageDigest, int Pid);
 
     private static void AssertListed(JsonElement listed, Expected expected)
@@ -206,6 +218,7 @@ public sealed class ListContainersTests
 
     [Theory]
     [InlineData("--runtimes", "podman")]
+    [InlineData("--runtimes", ",")]
     [InlineData("--selector", "novalue")]
     public void Bad_container_flags_are_one_error_line(string flag, string value)
     {

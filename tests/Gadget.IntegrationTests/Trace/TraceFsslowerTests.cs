@@ -253,15 +253,15 @@ public sealed class TraceFsslowerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("1", "Error: invalid value \"ext5\" for --filesystem: not a file system type of this kernel", "-f", "ext5")]
-    [InlineData("2", "Error: invalid value \"ten\" for --min: expected a whole number from 0 to 4294967295", "--min", "ten")]
-    [InlineData("2", "Error: invalid value \"-1\" for --min: expected a whole number from 0 to 4294967295", "-m", "-1")]
-    public void Bad_flags_are_one_error_line_and_load_nothing(string exitCode, string start, params string[] flags)
+    [InlineData("Error: invalid value \"ext5\" for --filesystem: not a file system type of this kernel", "-f", "ext5")]
+    [InlineData("Error: invalid value \"ten\" for --min: expected a whole number from 0 to 4294967295", "--min", "ten")]
+    [InlineData("Error: invalid value \"-1\" for --min: expected a whole number from 0 to 4294967295", "-m", "-1")]
+    public void Bad_flags_are_one_error_line_and_load_nothing(string start, params string[] flags)
     {
         Requires.Root();
         var result = Shell.TryRun(Paths.IgBinary, null, TimeSpan.FromSeconds(15), ["trace", "fsslower", .. flags]);
 
-        Assert.Equal(int.Parse(exitCode, CultureInfo.InvariantCulture), result.ExitCode);
+        Assert.Equal(1, result.ExitCode);
         Assert.StartsWith(start, Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 

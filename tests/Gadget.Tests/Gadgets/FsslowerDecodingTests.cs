@@ -150,7 +150,7 @@ public class FsslowerDecodingTests
     {
         var (code, console) = TestConsole.Run("trace", "fsslower", flag, value);
 
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         var lines = console.ErrorText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
             $"Error: invalid value \"{value}\" for --min: expected a whole number from 0 to 4294967295 (see 'ig trace fsslower --help')",

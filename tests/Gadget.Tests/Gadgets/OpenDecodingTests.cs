@@ -92,6 +92,26 @@ public class OpenDecodingTests
         Assert.Equal("/home/x", json.GetProperty("fullPath").GetString());
     }
 
+    /// <summary>A failed open's full path is the directory joined to the path as given (the
+    /// kernel could not resolve it): its "." and ".." are resolved by their text.</summary>
+    [Theory]
+    [InlineData("./nonexist_qa", "/etc/./nonexist_qa", "/etc/nonexist_qa")]
+    [InlineData("../nonexist", "/etc/ssl/../nonexist", "/etc/nonexist")]
+    [InlineData("a/./b/../../c/", "/srv/a/./b/../../c/", "/srv/c")]
+    [InlineData("x", "//x", "/x")]
+    [InlineData("../../../x", "/tmp/../../../x", "/x")]
+    [InlineData("..", "/tmp/..", "/")]
+    [InlineData("/etc/.hidden/..x", "/etc/.hidden/..x", "/etc/.hidden/..x")]
+    public void A_failed_opens_full_path_has_no_dot_segments(string path, string joined, string expected)
+    {
+        var json = Render.Json(Gadget, null, Open(path, -1, error: 2, fullPath: joined)).Single();
+
+        Assert.Equal(expected, json.GetProperty("fullPath").GetString());
+        Assert.Equal(path, json.GetProperty("path").GetString());
+        var columns = Render.Columns(Gadget, ["fullPath"], null, Open(path, -1, error: 2, fullPath: joined)).Split('\n');
+        Assert.Equal(expected, columns[1]);
+    }
+
     [Fact]
     public void Columns_join_flags_with_bars()
     {

@@ -74,6 +74,17 @@ public class TcpDecodingTests
     }
 
     [Fact]
+    public void A_column_narrower_than_its_header_widens_to_it()
+    {
+        // DST.PORT is 8 characters, its values 5 at most: the header is never cut.
+        var text = Render.Columns(Gadget, ["dst.port", "pid", "dst.port"], null,
+            Tcp(TcpEventType.Connect, "127.0.0.1", 40000, "127.0.0.1", 443)).Split('\n');
+
+        Assert.Equal("DST.PORT     PID DST.PORT", text[0]);
+        Assert.Equal("     443      77      443", text[1]);
+    }
+
+    [Fact]
     public void Endpoint_parts_are_columns_of_their_own()
     {
         var text = Render.Columns(Gadget, ["src.addr", "src.port", "dst.port", "netns"], null,

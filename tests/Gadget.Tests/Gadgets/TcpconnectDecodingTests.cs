@@ -84,6 +84,7 @@ public class TcpconnectDecodingTests
     [InlineData("10")]
     [InlineData("-5ms")]
     [InlineData("5 parsecs")]
+    [InlineData("99999999999999999999s")] // once overflowed decimal
     public void A_bad_min_is_one_clear_error(string min)
     {
         var e = Assert.Throws<GadgetException>(() => TcpconnectGadget.MinLatency(With(("min", min))));

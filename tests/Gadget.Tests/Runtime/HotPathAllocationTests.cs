@@ -139,7 +139,7 @@ public class HotPathAllocationTests
         return
         [
             Open(host, "/etc/passwd", 3, flags: 0x80000),
-            Open(PodMntns, "/missing", -1, error: 2, fullPath: "/missing"),
+            Open(PodMntns, "./missing", -1, error: 2, fullPath: "/srv/./missing"),
             Open(PodMntns, "new", 4, flags: 0x241, mode: 0x1a4, fullPath: "/srv/new"),
             Open(host, "/etc/" + new string('x', 200) + "\u00e9", 5, flags: 0x410002 | 0x101000),
             Open(host, "/root/secret", -1, error: 13),

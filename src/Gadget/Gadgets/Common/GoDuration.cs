@@ -154,9 +154,11 @@ public static class GoDuration
             };
             if (scale is null)
                 return false;
-            total += value * scale.Value;
-            if (total > long.MaxValue)
+            // Checked before multiplying: a value that large would overflow decimal itself
+            // (1e20s is 1e29ns), not only a Go duration.
+            if (value > (long.MaxValue - total) / scale.Value)
                 return false;
+            total += value * scale.Value;
         }
         nanoseconds = (ulong)decimal.Truncate(total);
         return true;

@@ -48,7 +48,7 @@ public sealed class OpenGadget : TraceGadget
         new CustomField("mode", WriteMode) { Width = 10 },
         new UIntField("modeRaw", static (in EventRecord r) => OpenFlags.UsesMode(r.As<OpenEvent>().Flags) ? r.As<OpenEvent>().Mode : 0) { Visibility = FieldVisibility.JsonOnly },
         new StringField("path", static (in EventRecord r) => Path(r)) { Width = 32 },
-        new StringField("fullPath", static (in EventRecord r) => FullPath(r)) { Width = 32, Description = "Absolute path (--full-path)" },
+        new CustomField("fullPath", WriteFullPath) { Width = 32, Description = "Absolute path (--full-path)" },
     ];
 
     public override IReadOnlyList<string> DefaultColumns(ParameterValues parameters) =>
@@ -117,6 +117,25 @@ public sealed class OpenGadget : TraceGadget
 
     private static ReadOnlySpan<byte> Path(in EventRecord r) =>
         Utf8Strings.CString(Utf8Strings.Take(r.Tail<OpenEvent>(), r.As<OpenEvent>().PathSize));
+
+    /// <summary>The kernel's path of an opened file is canonical already. A failed open's is
+    /// the directory it was relative to joined to the path as given, "." and ".." included
+    /// ("/etc/./nonexist"): the kernel could not resolve it, and neither can ig after the fact
+    /// (the directories may be gone, or differ in the process's mount namespace). Resolved by
+    /// their text, as realpath -m does, it reads as the path the program asked for; a ".."
+    /// after a symbolic link is where that reading and the kernel's could differ.</summary>
+    private static void WriteFullPath(in EventRecord r, IFieldSink sink)
+    {
+        var fullPath = FullPath(r);
+        if (r.As<OpenEvent>().Error == 0)
+        {
+            sink.Utf8(fullPath);
+            return;
+        }
+        // The kernel's full paths are at most GADGET_PATH_MAX (4096) bytes: on the stack.
+        var clean = fullPath.Length <= 4096 ? stackalloc byte[fullPath.Length] : new byte[fullPath.Length];
+        sink.Utf8(clean[..LexicalPath.Clean(fullPath, clean)]);
+    }
 
     private static ReadOnlySpan<byte> FullPath(in EventRecord r)
     {

@@ -42,8 +42,10 @@ public static class SignalNames
     public static bool TryParse(string text, out int signal)
     {
         var trimmed = text.Trim();
+        // 0 is no signal (kill -0 only checks the process): the filter's "every signal" is
+        // --signal left out, not a number given.
         if (int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out signal))
-            return signal <= Max;
+            return signal is >= 1 and <= Max;
         var name = trimmed.ToUpperInvariant();
         if (!name.StartsWith("SIG", StringComparison.Ordinal))
             name = "SIG" + name;
