@@ -52,8 +52,12 @@ public static class TraceHandler
         // ends with its totals.
         console.Error.WriteLine(SummaryLine.Format(summary));
         // What ig itself cost, for reports of its footprint.
-        verbose?.WriteLine($"ig: managed memory: {GC.GetTotalAllocatedBytes() / 1024} KiB allocated in all, " +
-            $"{GC.GetGCMemoryInfo().HeapSizeBytes / 1024} KiB heap, {GC.CollectionCount(0)} collections; peak RSS {Environment.WorkingSet / 1024} KiB now");
+        if (verbose is not null)
+        {
+            var gc = GC.GetGCMemoryInfo();
+            verbose.WriteLine($"ig: memory: RSS {Environment.WorkingSet / 1024} KiB; managed heap {gc.HeapSizeBytes / 1024} KiB " +
+                $"({gc.TotalCommittedBytes / 1024} KiB committed), {GC.GetTotalAllocatedBytes() / 1024} KiB allocated in all, {GC.CollectionCount(0)} collections");
+        }
         return ExitCodes.Success;
     }
 }
