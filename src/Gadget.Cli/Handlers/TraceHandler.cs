@@ -27,6 +27,7 @@ public static class TraceHandler
         // printed (discovery warns about unreachable runtimes), and because discovery needs
         // root too (fanotify, /proc of other users).
         args.Gadget.Validate(args.Parameters);
+        GadgetRunner.CheckRingBufferSize(args.RingBufferBytes);
         Preflight.Check();
         using var scope = ContainerScope.Start(args.Containers.Selector, args.Containers.Discovery, console.Error, verbose);
         // The sink is made once containers are known (the columns depend on them), after the

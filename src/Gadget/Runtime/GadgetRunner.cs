@@ -12,13 +12,20 @@ public static class GadgetRunner
 {
     private static readonly TimeSpan LostCheckInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>The kernel's rule for a ring buffer's size; callers check it early too, before
+    /// anything else prints.</summary>
+    public static void CheckRingBufferSize(uint bytes)
+    {
+        if (!BitOperations.IsPow2(bytes) || bytes < 4096)
+            throw new GadgetException($"invalid ring buffer size {bytes}: it must be a power of two of at least 4096 bytes");
+    }
+
     public static RunSummary Run(TraceGadget gadget, RunOptions options, IEventSink sink, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         Preflight.Check();
         var probing = options.Verbose is { } features ? DescribeKernel(features) : TimeSpan.Zero;
-        if (!BitOperations.IsPow2(options.RingBufferBytes) || options.RingBufferBytes < 4096)
-            throw new GadgetException($"invalid ring buffer size {options.RingBufferBytes}: it must be a power of two of at least 4096 bytes");
+        CheckRingBufferSize(options.RingBufferBytes);
 
         using var bpf = gadget.OpenObject();
         var ring = bpf.Map("events");
