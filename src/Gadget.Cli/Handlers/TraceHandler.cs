@@ -28,6 +28,7 @@ public static class TraceHandler
         // root too (fanotify, /proc of other users).
         args.Gadget.Validate(args.Parameters);
         GadgetRunner.CheckRingBufferSize(args.RingBufferBytes);
+        args.Output.CheckColumns(args.Gadget.Schema);
         Preflight.Check();
         using var scope = ContainerScope.Start(args.Containers.Selector, args.Containers.Discovery, console.Error, verbose);
         // The sink is made once containers are known (the columns depend on them), after the

@@ -36,6 +36,14 @@ public sealed record OutputFormat(OutputKind Kind, IReadOnlyList<string>? Column
     }
 
     /// <summary>The sink that writes this format for a gadget's events.</summary>
+    /// <summary>Throws the one-line error for a custom column the schema does not have: called
+    /// before anything else prints, since the sink is made only once containers are known.</summary>
+    public void CheckColumns(EventSchema schema)
+    {
+        if (Kind == OutputKind.Columns && Columns is not null)
+            schema.Select(Columns);
+    }
+
     public IEventSink CreateSink(EventSchema schema, IReadOnlyList<string> defaultColumns, Stream output, TextWriter diagnostics)
     {
         var buffer = new OutputBuffer(output);

@@ -139,6 +139,7 @@ public sealed class IgBinaryTests : IDisposable
     [InlineData("list-containers", "--timeout", "-1")]
     // An unreachable runtime would add its warning if the size were checked after discovery.
     [InlineData("trace", "open", "--ring-size", "3000", "--docker-socketpath", "/nonexistent/docker.sock")]
+    [InlineData("trace", "exec", "-o", "columns=pid,nosuch", "--docker-socketpath", "/nonexistent/docker.sock")]
     [InlineData("trace", "open", "--prefixes", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17")]
     public void Bad_input_is_one_error_line_and_leaves_nothing_loaded(params string[] args)
     {
