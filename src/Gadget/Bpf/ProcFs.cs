@@ -49,11 +49,11 @@ public static unsafe class ProcFs
         }
     }
 
-    /// <summary>The inode number in the target of /proc/&lt;pid&gt;/ns/&lt;kind&gt; ("mnt:[4026531841]");
-    /// false when the process is gone or the link is out of reach.</summary>
-    public static bool TryReadNamespace(int pid, ReadOnlySpan<byte> kind, out ulong inode)
+    /// <summary>Reads the target of /proc/&lt;pid&gt;/ns/&lt;kind&gt; ("mnt:[4026531841]") into
+    /// <paramref name="target"/>; false when the process is gone or the link is out of reach.</summary>
+    public static bool TryReadNamespaceLink(int pid, ReadOnlySpan<byte> kind, Span<byte> target, out int length)
     {
-        inode = 0;
+        length = 0;
         // "/proc/<pid>/ns/<kind>\0"
         Span<byte> path = stackalloc byte[64];
         "/proc/"u8.CopyTo(path);
@@ -65,15 +65,11 @@ public static unsafe class ProcFs
         written += 4;
         kind.CopyTo(path[written..]);
         path[written + kind.Length] = 0;
-        var target = stackalloc byte[64];
-        nint length;
+        nint read;
         fixed (byte* p = path)
-            length = Interop.Libc.readlink(p, target, 64);
-        if (length <= 0)
-            return false;
-        var text = new ReadOnlySpan<byte>(target, (int)length);
-        var open = text.IndexOf((byte)'[');
-        return open >= 0 && text[^1] == (byte)']' &&
-            Utf8Parser.TryParse(text[(open + 1)..^1], out inode, out var used) && used == text.Length - open - 2;
+        fixed (byte* t = target)
+            read = Interop.Libc.readlink(p, t, (nuint)target.Length);
+        length = (int)Math.Max(read, 0);
+        return read > 0;
     }
 }

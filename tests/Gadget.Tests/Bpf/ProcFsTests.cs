@@ -1,8 +1,10 @@
 using Gadget.Bpf;
+using Gadget.Containers.Procfs;
 
 namespace Gadget.Tests.Bpf;
 
-/// <summary>The /proc reads of the periodic container sweep: right, and free of garbage.</summary>
+/// <summary>The /proc reads of the periodic container sweep (pids, then each one's mount
+/// namespace): right, and free of garbage.</summary>
 public sealed class ProcFsTests
 {
     [Fact]
@@ -20,10 +22,10 @@ public sealed class ProcFsTests
     [Fact]
     public void Reads_a_namespace_link_as_its_inode()
     {
-        Assert.True(ProcFs.TryReadNamespace(Environment.ProcessId, "mnt"u8, out var inode));
+        Assert.True(ProcNamespaces.TryGetMountNamespace(Environment.ProcessId, out var inode));
         var target = new FileInfo($"/proc/{Environment.ProcessId}/ns/mnt").LinkTarget;
         Assert.Equal($"mnt:[{inode}]", target);
-        Assert.False(ProcFs.TryReadNamespace(int.MaxValue, "mnt"u8, out _));
+        Assert.False(ProcNamespaces.TryGetMountNamespace(int.MaxValue, out _));
     }
 
     [Fact]
@@ -31,13 +33,13 @@ public sealed class ProcFsTests
     {
         var pids = new int[4096];
         ProcFs.ListPids(ref pids);
-        ProcFs.TryReadNamespace(Environment.ProcessId, "mnt"u8, out _);
+        ProcNamespaces.TryGetMountNamespace(Environment.ProcessId, out _);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         var count = ProcFs.ListPids(ref pids);
         var listing = GC.GetAllocatedBytesForCurrentThread() - before;
         for (var i = 0; i < count; i++)
-            ProcFs.TryReadNamespace(pids[i], "mnt"u8, out _);
+            ProcNamespaces.TryGetMountNamespace(pids[i], out _);
         var reading = GC.GetAllocatedBytesForCurrentThread() - before - listing;
 
         Assert.Equal((0L, 0L), (listing, reading));

@@ -12,7 +12,7 @@ public class ProcfsParsingTests
     [InlineData("garbage", false, 0UL)]
     public void Namespace_links(string link, bool ok, ulong id)
     {
-        Assert.Equal(ok, ProcNamespaces.TryParseLink(link, out var parsed));
+        Assert.Equal(ok, ProcNamespaces.TryParseLink(System.Text.Encoding.UTF8.GetBytes(link), out var parsed));
         Assert.Equal(id, parsed);
     }
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers.Text;
 
 namespace Gadget.Containers.Procfs;
 
@@ -6,18 +6,26 @@ namespace Gadget.Containers.Procfs;
 public static class ProcNamespaces
 {
     /// <summary>The inode number in a namespace link target such as "mnt:[4026531841]".</summary>
-    public static bool TryParseLink(ReadOnlySpan<char> target, out ulong id)
+    public static bool TryParseLink(ReadOnlySpan<byte> target, out ulong id)
     {
         id = 0;
-        var open = target.IndexOf('[');
-        if (open < 0 || target.Length < open + 3 || target[^1] != ']')
+        var open = target.IndexOf((byte)'[');
+        if (open < 0 || target.Length < open + 3 || target[^1] != (byte)']')
             return false;
-        return ulong.TryParse(target[(open + 1)..^1], NumberStyles.None, CultureInfo.InvariantCulture, out id);
+        return Utf8Parser.TryParse(target[(open + 1)..^1], out id, out var used) && used == target.Length - open - 2;
     }
 
-    public static bool TryGetMountNamespace(int pid, out ulong id) => Bpf.ProcFs.TryReadNamespace(pid, "mnt"u8, out id);
+    public static bool TryGetMountNamespace(int pid, out ulong id) => TryGet(pid, "mnt"u8, out id);
 
-    public static bool TryGetNetworkNamespace(int pid, out ulong id) => Bpf.ProcFs.TryReadNamespace(pid, "net"u8, out id);
+    public static bool TryGetNetworkNamespace(int pid, out ulong id) => TryGet(pid, "net"u8, out id);
+
+    /// <summary>Allocates nothing: the container sweep asks this of every process, every few seconds.</summary>
+    private static bool TryGet(int pid, ReadOnlySpan<byte> kind, out ulong id)
+    {
+        Span<byte> target = stackalloc byte[64];
+        id = 0;
+        return Bpf.ProcFs.TryReadNamespaceLink(pid, kind, target, out var length) && TryParseLink(target[..length], out id);
+    }
 
     /// <summary>The mount namespace of the host: that of pid 1, or, where pid 1's is out of reach
     /// (an init outside our user namespace; so on these machines), ig's own, since ig runs on
