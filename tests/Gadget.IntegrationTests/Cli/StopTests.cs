@@ -8,24 +8,29 @@ public sealed class StopTests : IDisposable
 {
     public void Dispose() => KernelObjects.AssertNoneLoaded();
 
-    private static string Quoted(string path) => "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    /// <summary>Runs a shell script with the ig binary as its $0, as PreflightCliTests does.</summary>
+    private static (int ExitCode, string Output, string Error) RunScript(string script) =>
+        Shell.TryRun("sh", null, TimeSpan.FromSeconds(30), "-c", script, Paths.IgBinary);
 
     [Fact]
     public void Sigint_stops_ig_run_in_the_background_of_a_script_with_its_summary()
     {
         Requires.Root();
         // Without job control, sh starts `&` jobs with SIGINT ignored.
-        var script = $"""
-            {Quoted(Paths.IgBinary)} trace exec --host 2>&1 >/dev/null | sed 's/^/stderr: /' &
+        var script = """
+            err=$(mktemp)
+            "$0" trace exec --host >/dev/null 2>"$err" &
+            pid=$!
             sleep 1.5
-            pid=$(pgrep -n -f 'ig trace exec --host')
             kill -INT $pid
             for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
             if kill -0 $pid 2>/dev/null; then echo still-running; kill -KILL $pid; fi
             wait
+            sed 's/^/stderr: /' "$err"
+            rm -f "$err"
             """;
 
-        var result = Shell.TryRun("sh", null, TimeSpan.FromSeconds(30), "-c", script);
+        var result = RunScript(script);
 
         Assert.DoesNotContain("still-running", result.Output);
         Assert.Matches(@"stderr: ig: \d+ events?, 0 lost", result.Output);
@@ -37,7 +42,7 @@ public sealed class StopTests : IDisposable
         Requires.Root();
         var started = DateTime.UtcNow;
 
-        var result = Shell.TryRun("sh", null, TimeSpan.FromSeconds(30), "-c", $"{Quoted(Paths.IgBinary)} list-containers --watch | head -1; echo exit=${{?}}");
+        var result = RunScript("\"$0\" list-containers --watch | head -1; echo exit=$?");
 
         Assert.StartsWith("EVENT", result.Output);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10), $"ig ran on for {DateTime.UtcNow - started} after head exited");
