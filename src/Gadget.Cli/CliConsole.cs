@@ -17,5 +17,5 @@ public sealed class SystemConsole : ICliConsole
     public Stream Out { get; } = Console.OpenStandardOutput();
     public TextWriter Error => Console.Error;
 
-    public bool OutputClosed() => Gadget.Bpf.FileDescriptors.IsPeerClosed(1);
+    public bool OutputClosed() => Gadget.Native.FileDescriptors.IsPeerClosed(1);
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Cli;
 using Gadget.Cli.Commands;
 using Gadget.Gadgets;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.IntegrationTests.Infrastructure;
 
 namespace Gadget.IntegrationTests;

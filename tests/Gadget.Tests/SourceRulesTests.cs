@@ -15,7 +15,7 @@ public class SourceRulesTests
     public void Unsafe_code_and_native_calls_stay_in_the_bpf_folder()
     {
         var src = Path.Combine(RepoRoot(), "src");
-        var bpf = Path.Combine(src, "Gadget", "Bpf") + Path.DirectorySeparatorChar;
+        var bpf = Path.Combine(src, "Gadget", "Native") + Path.DirectorySeparatorChar;
         var offenders = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.StartsWith(bpf, StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal))
             .Where(f => File.ReadLines(f).Any(l => l.Contains("unsafe ", StringComparison.Ordinal) || l.Contains("[LibraryImport", StringComparison.Ordinal) || l.Contains("[DllImport", StringComparison.Ordinal)))

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Gadget.Bpf;
+using Gadget.Native;
 
 namespace Gadget.Cli.Handlers;
 

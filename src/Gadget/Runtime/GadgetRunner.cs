@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Containers;
 using Gadget.Gadgets;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.IntegrationTests.Infrastructure;
 
 namespace Gadget.IntegrationTests.Bpf;

@@ -1,4 +1,4 @@
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Gadgets;
 using Gadget.IntegrationTests.Infrastructure;
 using Gadget.Runtime;

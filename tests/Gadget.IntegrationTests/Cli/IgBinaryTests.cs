@@ -12,7 +12,7 @@ public sealed class IgBinaryTests : IDisposable
     {
         Directory.Delete(_dir, recursive: true);
         // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Bpf.Privileges.IsRoot)
+        if (Gadget.Native.Privileges.IsRoot)
             KernelObjects.AssertNoneLoaded();
     }
 

@@ -1,4 +1,4 @@
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.IntegrationTests.Infrastructure;
 
 namespace Gadget.IntegrationTests.Cli;

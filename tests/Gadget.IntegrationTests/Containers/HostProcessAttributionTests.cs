@@ -54,7 +54,7 @@ public sealed class HostProcessAttributionTests : IDisposable
             File.WriteAllText(Path.Combine(root, "cgroup.procs"), pid);
         Directory.Delete(_cgroup);
         Directory.Delete(Path.GetDirectoryName(_cgroup)!);
-        if (Gadget.Bpf.Privileges.IsRoot)
+        if (Gadget.Native.Privileges.IsRoot)
             KernelObjects.AssertNoneLoaded();
     }
 }

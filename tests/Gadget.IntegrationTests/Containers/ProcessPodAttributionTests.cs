@@ -23,7 +23,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         foreach (var dir in _dirs)
             Directory.Delete(dir, recursive: true);
         // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Bpf.Privileges.IsRoot)
+        if (Gadget.Native.Privileges.IsRoot)
             KernelObjects.AssertNoneLoaded();
     }
 

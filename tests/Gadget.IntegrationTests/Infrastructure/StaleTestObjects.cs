@@ -16,7 +16,7 @@ public sealed class StaleTestObjects
 
     public StaleTestObjects()
     {
-        if (!Gadget.Bpf.Privileges.IsRoot || !File.Exists("/run/containerd/containerd.sock"))
+        if (!Gadget.Native.Privileges.IsRoot || !File.Exists("/run/containerd/containerd.sock"))
             return;
         try
         {

@@ -1,4 +1,4 @@
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Gadgets.Trace.Open;
 using Gadget.IntegrationTests.Infrastructure;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Gadgets;
 using Gadget.Gadgets.Trace.Open;
 using Gadget.IntegrationTests.Infrastructure;

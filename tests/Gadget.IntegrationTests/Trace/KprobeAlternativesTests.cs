@@ -1,4 +1,4 @@
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Gadgets;
 using Gadget.Gadgets.Trace.Capabilities;
 using Gadget.Gadgets.Trace.Oomkill;

@@ -22,7 +22,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
     {
         Directory.Delete(_dir, recursive: true);
         // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Bpf.Privileges.IsRoot)
+        if (Gadget.Native.Privileges.IsRoot)
             KernelObjects.AssertNoneLoaded();
     }
 

@@ -13,7 +13,7 @@ public sealed class TraceExecTests : IDisposable
     {
         Directory.Delete(_dir, recursive: true);
         // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Bpf.Privileges.IsRoot)
+        if (Gadget.Native.Privileges.IsRoot)
             KernelObjects.AssertNoneLoaded();
     }
 

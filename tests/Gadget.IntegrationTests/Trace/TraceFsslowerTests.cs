@@ -23,7 +23,7 @@ public sealed class TraceFsslowerTests : IDisposable
     {
         Directory.Delete(_dir, recursive: true);
         Directory.Delete(_shmDir, recursive: true);
-        if (Gadget.Bpf.Privileges.IsRoot)
+        if (Gadget.Native.Privileges.IsRoot)
             KernelObjects.AssertNoneLoaded();
     }
 

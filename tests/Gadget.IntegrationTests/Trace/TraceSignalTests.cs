@@ -17,7 +17,7 @@ public sealed class TraceSignalTests : IDisposable
     {
         Directory.Delete(_dir, recursive: true);
         // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Bpf.Privileges.IsRoot)
+        if (Gadget.Native.Privileges.IsRoot)
             KernelObjects.AssertNoneLoaded();
     }
 

@@ -1,4 +1,4 @@
-using Gadget.Bpf;
+using Gadget.Native;
 
 namespace Gadget.Tests.Bpf;
 

@@ -57,7 +57,7 @@ public class EventLayoutTests
         AssertMirrors(bpf.Btf, "gadget_event_header", typeof(EventHeader));
     }
 
-    private static void AssertMirrors(Gadget.Bpf.Btf btf, string cName, Type type)
+    private static void AssertMirrors(Gadget.Native.Btf btf, string cName, Type type)
     {
         var members = btf.GetStructMembers(cName);
         Assert.True(members is not null, $"struct {cName} is not in the BTF");

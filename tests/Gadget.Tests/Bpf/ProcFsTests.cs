@@ -1,4 +1,4 @@
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Containers.Procfs;
 
 namespace Gadget.Tests.Bpf;

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Gadget.Bpf;
+using Gadget.Native;
 
 namespace Gadget.Gadgets.Trace.Fsslower;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gadget.Bpf;
+using Gadget.Native;
 
 namespace Gadget.Gadgets.Trace.Oomkill;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Gadgets.Common;
 
 namespace Gadget.Gadgets.Trace.Open;

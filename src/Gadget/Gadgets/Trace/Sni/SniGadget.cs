@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Gadgets.Common;
 
 namespace Gadget.Gadgets.Trace.Sni;

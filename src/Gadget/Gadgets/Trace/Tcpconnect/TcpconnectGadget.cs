@@ -1,4 +1,4 @@
-using Gadget.Bpf;
+using Gadget.Native;
 using Gadget.Gadgets.Common;
 
 namespace Gadget.Gadgets.Trace.Tcpconnect;

@@ -1,4 +1,4 @@
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Converts the kernel's boot-time nanoseconds (bpf_ktime_get_boot_ns) to wall-clock time.</summary>
 public static unsafe class BootClock

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>The two /proc reads the container sweep makes of every process, every few seconds,
 /// for as long as ig runs: done with syscalls into stack buffers, so that a sweep allocates

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Owns a struct bpf_object*; closing it unloads its programs and maps (unless a link or fd still holds them).</summary>
 public sealed class BpfObjectHandle : SafeHandleZeroOrMinusOneIsInvalid

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Receives the records of a ring buffer, straight from its memory.</summary>
 public interface IRingBufferConsumer

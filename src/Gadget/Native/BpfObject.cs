@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>A BPF ELF object opened with libbpf: configured (constants, map sizes, which
 /// programs load) between <see cref="Open"/> and <see cref="Load"/>, then attached.</summary>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Holds every exec of chosen binaries (fanotify FAN_OPEN_EXEC_PERM) until a handler
 /// has looked at the process, then lets it run. Container detection uses it on runc: when

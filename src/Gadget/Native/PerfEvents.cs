@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Opens perf events to attach BPF programs to (perf_event_open).</summary>
 public static unsafe class PerfEvents

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>A member of a BTF struct: its name, byte offset and size.</summary>
 public readonly record struct BtfMember(string Name, int Offset, int Size);

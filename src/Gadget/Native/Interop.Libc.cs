@@ -2,7 +2,7 @@
 #pragma warning disable CS8981, IDE1006
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>The few libc calls the binding needs beyond libbpf.</summary>
 internal static unsafe partial class Interop

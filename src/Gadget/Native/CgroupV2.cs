@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>The cgroup v2 hierarchy, where cgroup programs (cgroup_skb, cgroup/sock_create, ...)
 /// attach. A program attached to its root applies to every socket of every process, in every

@@ -1,4 +1,4 @@
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Checks on plain file descriptors that .NET does not offer.</summary>
 public static unsafe class FileDescriptors

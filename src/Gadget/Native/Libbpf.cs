@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Checks that libbpf.so.1 can be loaded, before anything calls into it.</summary>
 public static class Libbpf

@@ -1,4 +1,4 @@
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>BPF program types (values of enum bpf_prog_type) that gadgets ask about.</summary>
 public enum BpfProgramType : uint

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>One program of a <see cref="BpfObject"/>: chosen to load or not, then attached.</summary>
 public sealed unsafe class BpfProgram

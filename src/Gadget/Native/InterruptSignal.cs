@@ -1,4 +1,4 @@
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>SIGINT as the process inherited it.</summary>
 public static class InterruptSignal

@@ -2,7 +2,7 @@
 #pragma warning disable CS8981, IDE1006
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Declarations of the libbpf.so.1 functions the binding uses, with their native names.</summary>
 /// <remarks>

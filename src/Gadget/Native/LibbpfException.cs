@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>A libbpf call failed; carries libbpf's message, the errno and what libbpf logged about it.</summary>
 public sealed class LibbpfException : Exception

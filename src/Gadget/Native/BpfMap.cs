@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>A map of a <see cref="BpfObject"/>: sized before load, read and written after.</summary>
 public sealed unsafe class BpfMap

@@ -1,4 +1,4 @@
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Kinds of hook a gadget may choose between, as <see cref="KernelFeatures.CanAttach"/>
 /// tries them (not the kernel's enum bpf_attach_type: some of these have no value there).</summary>

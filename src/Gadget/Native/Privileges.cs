@@ -1,4 +1,4 @@
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Whether this process may load BPF programs.</summary>
 public static class Privileges

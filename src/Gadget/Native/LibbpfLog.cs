@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Receives libbpf's own log and routes it: to a writer when verbose, and into a
 /// short buffer of recent warnings that a failing call attaches to its exception.</summary>

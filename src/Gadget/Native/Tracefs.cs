@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>Finds tracefs, mounting it when the system did not: attaching a tracepoint needs
 /// its event id from there, and some machines boot without it.</summary>

@@ -1,4 +1,4 @@
-namespace Gadget.Bpf;
+namespace Gadget.Native;
 
 /// <summary>An attachment of a program to a hook, held by a bpf_link file descriptor: when
 /// the process dies, the kernel detaches it, so nothing is left behind.</summary>
