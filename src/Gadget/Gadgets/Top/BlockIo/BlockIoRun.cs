@@ -3,15 +3,16 @@ using Gadget.Native;
 namespace Gadget.Gadgets.Top.BlockIo;
 
 /// <summary>A run of top block-io: attaches the three hooks of biotop.bpf.c and, every
-/// interval, takes the rows the kernel summed (reading and deleting them, so each frame
-/// covers one interval).</summary>
+/// interval, takes the rows the kernel summed, so that each frame covers one interval.</summary>
 internal sealed class BlockIoRun : FrameRun
 {
     // Program names in biotop.bpf.c, in the order they are attached: completion first, start
     // last, so that every request the start hook sees is also seen issued and completed.
     private static readonly string[] AttachOrder = ["biotop_done", "biotop_issue", "biotop_start"];
 
-    private readonly List<KeyValuePair<BiotopKey, BiotopValue>> _entries = [];
+    // The two tables of biotop.bpf.c; the kernel writes to the one "rows" holds.
+    private const string TableA = "rows_a", TableB = "rows_b";
+    private string _current = TableA;
 
     public override string BpfObjectName => "biotop.bpf.o";
 
@@ -31,10 +32,18 @@ internal sealed class BlockIoRun : FrameRun
 
     public override void Collect(RunContext context, Frame frame)
     {
-        _entries.Clear();
-        context.Bpf!.Map("rows").TakeAll(_entries);
-        foreach (var (key, value) in _entries)
-            frame.Add(ToRow(key, value));
+        var bpf = context.Bpf!;
+        var retired = bpf.Map(_current);
+        _current = _current == TableA ? TableB : TableA;
+        // The kernel answers this update of a map of maps only after an RCU grace period: no
+        // program still adds to the retired table, which is then ours alone to read and empty.
+        bpf.Map("rows").Update(0u, bpf.Map(_current).Fd);
+        foreach (var key in retired.Keys<BiotopKey>())
+        {
+            if (retired.TryLookup(key, out BiotopValue value))
+                frame.Add(ToRow(key, value));
+            retired.Delete(key);
+        }
     }
 
     internal static BlockIoRow ToRow(in BiotopKey key, in BiotopValue value)

@@ -13,6 +13,12 @@
  *    where the current task says nothing: the request's entry says who it was.
  * A request seen at done but not at start (made before the run began, or by a
  * process the filter leaves out) is not counted.
+ *
+ * The table is one of two hash maps, rows_a and rows_b; the one in use is the
+ * only entry of the map-in-map "rows". To read an interval, user space puts the
+ * other one there: the kernel returns from that update only once every program
+ * that could still hold the old one has finished (an RCU grace period), so the
+ * old one can then be read and emptied without losing an increment to a race.
  */
 #include "gadget.h"
 
@@ -58,12 +64,22 @@ struct {
 	__type(value, struct biotop_request);
 } requests SEC(".maps");
 
-struct {
+struct biotop_rows {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, BIOTOP_MAX_ROWS);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* rows are few; memory only for those there are */
 	__type(key, struct biotop_key);
 	__type(value, struct biotop_value);
-} rows SEC(".maps");
+} rows_a SEC(".maps"), rows_b SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct biotop_rows);
+} rows SEC(".maps") = {
+	.values = { &rows_a },
+};
 
 GADGET_EVENT(biotop_key);
 GADGET_EVENT(biotop_value);
@@ -117,11 +133,16 @@ int BPF_PROG(biotop_done, struct request *rq)
 	struct biotop_key key = {};
 	struct gendisk *disk;
 	__u64 now = bpf_ktime_get_ns();
+	__u32 slot = 0;
+	void *table;
 
 	if (!request)
 		return 0;
 	if (!request->issue_ns)
 		goto out; /* never reached the device while we traced */
+	table = bpf_map_lookup_elem(&rows, &slot);
+	if (!table)
+		goto out;
 
 	disk = biotop_disk(rq);
 	key.mntns_id = request->mntns_id;
@@ -131,10 +152,10 @@ int BPF_PROG(biotop_done, struct request *rq)
 	key.minor = BPF_CORE_READ(disk, first_minor);
 	__builtin_memcpy(key.comm, request->comm, sizeof(key.comm));
 
-	value = bpf_map_lookup_elem(&rows, &key);
+	value = bpf_map_lookup_elem(table, &key);
 	if (!value) {
-		bpf_map_update_elem(&rows, &key, &zero, BPF_NOEXIST);
-		value = bpf_map_lookup_elem(&rows, &key);
+		bpf_map_update_elem(table, &key, &zero, BPF_NOEXIST);
+		value = bpf_map_lookup_elem(table, &key);
 		if (!value) {
 			gadget_count_lost(); /* the table is full until user space reads it */
 			goto out;
