@@ -84,13 +84,15 @@ struct {
 GADGET_EVENT(biotop_key);
 GADGET_EVENT(biotop_value);
 
+/* The request is a BTF pointer in these programs: its fields are read with plain loads,
+ * not one bpf_probe_read_kernel call each (this runs for every request). */
 static __always_inline struct gendisk *biotop_disk(struct request *rq)
 {
 	struct request___rq_disk *old = (void *)rq;
 
 	if (bpf_core_field_exists(old->rq_disk))
-		return BPF_CORE_READ(old, rq_disk);
-	return BPF_CORE_READ(rq, q, disk);
+		return old->rq_disk;
+	return rq->q->disk;
 }
 
 SEC("tp_btf/block_io_start")
@@ -104,7 +106,7 @@ int BPF_PROG(biotop_start, struct request *rq)
 
 	request.mntns_id = mntns_id;
 	request.pid = bpf_get_current_pid_tgid() >> 32;
-	bpf_get_current_comm(request.comm, sizeof(request.comm));
+	__builtin_memcpy(request.comm, bpf_get_current_task_btf()->comm, sizeof(request.comm));
 	/* A request whose completion we missed leaves its entry behind; the next
 	 * request at the same address replaces it. */
 	if (bpf_map_update_elem(&requests, &rq, &request, BPF_ANY))
@@ -112,7 +114,7 @@ int BPF_PROG(biotop_start, struct request *rq)
 	return 0;
 }
 
-SEC("raw_tp/block_rq_issue")
+SEC("tp_btf/block_rq_issue")
 int BPF_PROG(biotop_issue, struct request *rq)
 {
 	struct biotop_request *request = bpf_map_lookup_elem(&requests, &rq);
@@ -120,7 +122,7 @@ int BPF_PROG(biotop_issue, struct request *rq)
 	if (!request)
 		return 0;
 	/* A requeued request is issued again: time its last issue, as the reference does. */
-	request->data_len = BPF_CORE_READ(rq, __data_len);
+	request->data_len = rq->__data_len;
 	request->issue_ns = bpf_ktime_get_ns();
 	return 0;
 }
@@ -147,9 +149,9 @@ int BPF_PROG(biotop_done, struct request *rq)
 	disk = biotop_disk(rq);
 	key.mntns_id = request->mntns_id;
 	key.pid = request->pid;
-	key.write = (BPF_CORE_READ(rq, cmd_flags) & BIOTOP_REQ_OP_MASK) == REQ_OP_WRITE;
-	key.major = BPF_CORE_READ(disk, major);
-	key.minor = BPF_CORE_READ(disk, first_minor);
+	key.write = (rq->cmd_flags & BIOTOP_REQ_OP_MASK) == REQ_OP_WRITE;
+	key.major = disk->major;
+	key.minor = disk->first_minor;
 	__builtin_memcpy(key.comm, request->comm, sizeof(key.comm));
 
 	value = bpf_map_lookup_elem(table, &key);
