@@ -15,9 +15,9 @@ internal sealed record BlockIoTotals(long Ops, long Bytes, long MicroSecs, List<
 
     /// <summary>Waits until the rows add up to <paramref name="ops"/> requests, then for one more
     /// frame: any request beyond them (there must be none) would have completed before it.</summary>
-    public static BlockIoTotals WaitFor(RunningGadget session, Func<JsonElement, bool> row, long ops, string what)
+    public static BlockIoTotals WaitFor(RunningGadget session, Func<JsonElement, bool> row, long ops, string what, TimeSpan? timeout = null)
     {
-        Poll.Until(() => Of(session, row).Ops >= ops, $"{ops} requests {what}", TimeSpan.FromSeconds(20));
+        Poll.Until(() => Of(session, row).Ops >= ops, $"{ops} requests {what}", timeout ?? TimeSpan.FromSeconds(20));
         var frames = session.Frames.Count;
         Poll.Until(() => session.Frames.Count > frames, "one more frame");
         return Of(session, row);

@@ -47,6 +47,27 @@ public sealed class TopBlockIoTests : OwningTest
     }
 
     [Fact]
+    public void Requests_that_run_over_many_intervals_are_each_counted_once()
+    {
+        Requires.Root();
+        var disk = Own(LoopDisk.Create());
+        disk.CreateFile("f", 2000);
+        var container = Own(DockerContainer.Run(null, null, "-v", $"{disk.MountPoint}:/data"));
+        var session = Own(RunningGadget.StartWithContainers(new BlockIoGadget(), new ContainerSelector { ContainerName = container.Name }));
+
+        // 50 dd one after the other, 100000 requests: seconds of I/O, read every second while
+        // requests complete. None may be lost or counted twice where an interval ends.
+        container.Exec("sh", "-c", $"i=0; while [ $i -lt 50 ]; do {string.Join(' ', DirectWrite("/data/f", 2000))} 2>/dev/null; i=$((i+1)); done");
+
+        var totals = BlockIoTotals.WaitFor(session, BlockIoTotals.OnDisk(disk, write: true), 100_000, "written by the 50 dd", TimeSpan.FromSeconds(60));
+        Assert.Equal(100_000, totals.Ops);
+        Assert.Equal(100_000L * LoopDisk.BlockSize, totals.Bytes);
+        Assert.Equal(50, totals.Rows.Select(r => r.Num("pid")).Distinct().Count());
+        var frames = session.Frames.Count(f => f.EnumerateArray().Any(BlockIoTotals.OnDisk(disk, write: true)));
+        Assert.True(frames >= 2, $"the writes fell in {frames} interval(s): they must span at least two for this test to say anything");
+    }
+
+    [Fact]
     public void Direct_reads_are_rows_without_the_write_flag()
     {
         Requires.Root();
