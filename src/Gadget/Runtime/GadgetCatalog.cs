@@ -34,10 +34,12 @@ public static class GadgetCatalog
         new CapabilitiesGadget(),
 
         // top
+        new Gadgets.Top.BlockIo.BlockIoGadget(),
 
         // snapshot
 
         // profile
+        new Gadgets.Profile.BlockIo.BlockIoGadget(),
     ];
 
     public static IReadOnlyList<TraceGadget> TraceGadgets { get; } = All.OfType<TraceGadget>().ToList();
