@@ -34,19 +34,7 @@ public static class CommonFields
         SortText = static (in EventRecord r) => r.Container is { } c ? (c.IsPod ? c.K8sContainerNameUtf8 : c.NameUtf8) : [],
     };
 
-    public static EventField K8sNode { get; } = new CustomField("k8s.node", static (in EventRecord r, IFieldSink s) => s.Text(NodeName.Current))
-    { Width = 20, SortText = static (in EventRecord r) => NodeNameUtf8() };
-
-    private static (string Name, byte[] Utf8) _nodeName = ("", []);
-
-    /// <summary>The node's name in UTF-8, converted once per name (sorting asks it of every row).</summary>
-    private static byte[] NodeNameUtf8()
-    {
-        var cached = _nodeName;
-        if (!ReferenceEquals(cached.Name, NodeName.Current))
-            _nodeName = cached = (NodeName.Current, System.Text.Encoding.UTF8.GetBytes(NodeName.Current));
-        return cached.Utf8;
-    }
+    public static EventField K8sNode { get; } = ContainerText("k8s.node", 20, c => c.NodeNameUtf8, "NODE");
     public static EventField K8sNamespace { get; } = ContainerText("k8s.namespace", 20, c => c.NamespaceUtf8, "NAMESPACE");
     public static EventField K8sPodName { get; } = ContainerText("k8s.podName", 30, c => c.PodNameUtf8, "POD");
     public static EventField K8sContainerName { get; } = ContainerText("k8s.containerName", 20, c => c.K8sContainerNameUtf8);

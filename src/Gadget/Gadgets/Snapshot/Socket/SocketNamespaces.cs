@@ -55,6 +55,7 @@ public static class SocketNamespaces
             PodUid = first.PodUid,
             SandboxId = first.SandboxId,
             PodLabels = first.PodLabels,
+            NodeName = first.NodeName,
             NetnsId = netnsId,
         };
     }
