@@ -28,6 +28,6 @@ public sealed class ProcessRun : FrameRun
         var snapshot = ProcessSnapshot.Take(iterator, _threads, context.Wants);
         foreach (var entry in snapshot.Entries)
             frame.Add(ProcessRow.From(entry));
-        context.Verbose?.WriteLine($"ig: snapshot process: {snapshot.FromIterator} entries from the task iterator, {snapshot.FromProc} from /proc");
+        context.Verbose?.WriteLine($"ig: snapshot process: {snapshot.FromIterator} entries from the task iterator ({snapshot.IteratorTime.TotalMilliseconds:F1} ms), {snapshot.FromProc} from /proc ({snapshot.ProcTime.TotalMilliseconds:F1} ms)");
     }
 }
