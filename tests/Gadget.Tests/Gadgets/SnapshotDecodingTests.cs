@@ -141,7 +141,7 @@ public class SnapshotDecodingTests
         var web = Container("web", 100, 10);
         var db = Container("db", 200, 20);
 
-        var plan = SocketNamespaces.Plan([web, db, web], [web, db], hostNetns: null);
+        var plan = SocketNamespaces.Plan([web, db, web], [web, db], hostNetns: 1, includeHost: false);
 
         Assert.Equal([(100ul, 10, web), (200ul, 20, db)], plan.Select(p => (p.NetnsId, p.Pid, p.Owner)));
     }
@@ -153,7 +153,7 @@ public class SnapshotDecodingTests
         var client = Container("client", 100, 11, pod: "shop");
 
         // Even when only one of them is selected: the sockets are the pod's.
-        var owner = SocketNamespaces.Plan([client], [server, client], hostNetns: null).Single().Owner!;
+        var owner = SocketNamespaces.Plan([client], [server, client], hostNetns: 1, includeHost: false).Single().Owner!;
 
         Assert.Equal(("shop", "igtest", "containerd"), (owner.PodName, owner.Namespace, owner.Runtime));
         Assert.Equal(("", "", ""), (owner.Name, owner.K8sContainerName, owner.Id));
@@ -167,15 +167,19 @@ public class SnapshotDecodingTests
         var a = Container("a", 300, 40);
         var b = Container("b", 300, 41);
 
-        var plan = SocketNamespaces.Plan([hostNet, a], [hostNet, a, b], hostNetns: 1);
+        var dockerHostNet = Container("docker-host", 1, 31);
+
+        var plan = SocketNamespaces.Plan([hostNet, a], [hostNet, a, b], hostNetns: 1, includeHost: true);
 
         Assert.Equal([(1ul, 0, (ContainerInfo?)null), (300ul, 40, null)], plan.Select(p => (p.NetnsId, p.Pid, p.Owner)));
-        Assert.Null(SocketNamespaces.Plan([hostNet], [hostNet], null).Single().Owner);
+        Assert.Null(SocketNamespaces.Plan([hostNet], [hostNet], hostNetns: 1, includeHost: false).Single().Owner);
+        // Alone in the host's namespace, yet not the owner of the host's sockets.
+        Assert.Equal((1ul, 31, (ContainerInfo?)null), SocketNamespaces.Plan([dockerHostNet], [dockerHostNet], hostNetns: 1, includeHost: false).Select(p => (p.NetnsId, p.Pid, p.Owner)).Single());
     }
 
     [Fact]
     public void A_container_whose_namespace_or_process_is_unknown_is_not_visited() =>
-        Assert.Empty(SocketNamespaces.Plan([Container("new", 0, 10), Container("gone", 100, 0)], [], null));
+        Assert.Empty(SocketNamespaces.Plan([Container("new", 0, 10), Container("gone", 100, 0)], [], hostNetns: 1, includeHost: false));
 
     public static TheoryData<string, string, Type> Layouts => new()
     {

@@ -14,21 +14,24 @@ public sealed record SocketNamespace(ulong NetnsId, int Pid, ContainerInfo? Owne
 public static class SocketNamespaces
 {
     /// <summary>The namespaces of the <paramref name="selected"/> containers, attributed from all
-    /// <paramref name="known"/> ones; with <paramref name="hostNetns"/> (--host), ig's own first.</summary>
-    public static IReadOnlyList<SocketNamespace> Plan(IReadOnlyList<ContainerInfo> selected, IReadOnlyList<ContainerInfo> known, ulong? hostNetns)
+    /// <paramref name="known"/> ones; the host's (<paramref name="hostNetns"/>, ig's own) first with
+    /// <paramref name="includeHost"/> (--host). A container in the host's namespace (host network)
+    /// owns none of its sockets.</summary>
+    public static IReadOnlyList<SocketNamespace> Plan(IReadOnlyList<ContainerInfo> selected, IReadOnlyList<ContainerInfo> known, ulong hostNetns, bool includeHost)
     {
         var plan = new List<SocketNamespace>();
         var visited = new HashSet<ulong>();
-        if (hostNetns is { } host)
+        if (includeHost)
         {
-            visited.Add(host);
-            plan.Add(new SocketNamespace(host, 0, null));
+            visited.Add(hostNetns);
+            plan.Add(new SocketNamespace(hostNetns, 0, null));
         }
         foreach (var container in selected)
         {
             if (container.NetnsId == 0 || container.Pid <= 0 || !visited.Add(container.NetnsId))
                 continue;
-            plan.Add(new SocketNamespace(container.NetnsId, container.Pid, Owner(container.NetnsId, known.Append(container))));
+            var owner = container.NetnsId == hostNetns ? null : Owner(container.NetnsId, known.Append(container));
+            plan.Add(new SocketNamespace(container.NetnsId, container.Pid, owner));
         }
         return plan;
     }

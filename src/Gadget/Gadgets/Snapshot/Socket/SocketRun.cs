@@ -45,10 +45,10 @@ public sealed class SocketRun : FrameRun
         // share it, look at every container known, not only the selected ones.
         IReadOnlyList<ContainerInfo> known = context.Containers is ContainerCollection all ? all.Snapshot() : selected;
         // The host's namespace is visited when the selection keeps the host's processes (--host).
-        ulong? host = context.Wants(ProcNamespaces.HostMountNamespace) ? OwnNetworkNamespace() : null;
+        var includeHost = context.Wants(ProcNamespaces.HostMountNamespace);
         var entries = new List<SocketEntry>();
         var buffer = Array.Empty<byte>();
-        foreach (var visit in SocketNamespaces.Plan(selected, known, host))
+        foreach (var visit in SocketNamespaces.Plan(selected, known, OwnNetworkNamespace(), includeHost))
         {
             entries.Clear();
             if (!TryRead(visit, entries, ref buffer, context))
