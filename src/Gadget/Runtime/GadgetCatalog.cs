@@ -1,4 +1,6 @@
 using Gadget.Gadgets;
+using Gadget.Gadgets.Snapshot.Process;
+using Gadget.Gadgets.Snapshot.Socket;
 using Gadget.Gadgets.Trace.Bind;
 using Gadget.Gadgets.Trace.Capabilities;
 using Gadget.Gadgets.Trace.Dns;
@@ -37,6 +39,8 @@ public static class GadgetCatalog
         new Gadgets.Top.BlockIo.BlockIoGadget(),
 
         // snapshot
+        new ProcessGadget(),
+        new SocketGadget(),
 
         // profile
         new Gadgets.Profile.BlockIo.BlockIoGadget(),
