@@ -59,9 +59,29 @@ struct {
 GADGET_EVENT(tcptop_key);
 GADGET_EVENT(tcptop_value);
 
+/* The connection as the socket sees it: local end first. sk is a BTF pointer
+ * here (tp_btf), so these are plain loads, not a probe read per field. */
+static __always_inline void endpoints(struct sock *sk, __u16 family, struct tcptop_key *key)
+{
+	if (family == GADGET_AF_INET6) {
+		__builtin_memcpy(key->src.addr, sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8, 16);
+		__builtin_memcpy(key->dst.addr, sk->__sk_common.skc_v6_daddr.in6_u.u6_addr8, 16);
+		key->src.version = key->dst.version = 6;
+	} else {
+		*(__u32 *)key->src.addr = sk->__sk_common.skc_rcv_saddr;
+		*(__u32 *)key->dst.addr = sk->__sk_common.skc_daddr;
+		key->src.version = key->dst.version = 4;
+	}
+	key->src.port = sk->__sk_common.skc_num;
+	key->dst.port = bpf_ntohs(sk->__sk_common.skc_dport);
+	key->src.proto = key->dst.proto = GADGET_IPPROTO_TCP;
+}
+
 static __always_inline int account(struct sock *sk, int bytes, bool received)
 {
-	gadget_mntns_id mntns_id = gadget_current_mntns_id();
+	/* Everything about the task through its BTF pointer: plain loads, no helper calls. */
+	struct task_struct *task = bpf_get_current_task_btf();
+	gadget_mntns_id mntns_id = task->nsproxy->mnt_ns->ns.inum;
 	struct tcptop_key key = {};
 	struct tcptop_value *value;
 	__u32 pid, zero = 0;
@@ -72,22 +92,22 @@ static __always_inline int account(struct sock *sk, int bytes, bool received)
 		return 0;
 	if (bytes <= 0 || !sk)
 		return 0;
-	pid = bpf_get_current_pid_tgid() >> 32;
+	pid = task->tgid;
 	if (target_pid && pid != target_pid)
 		return 0;
-	if (BPF_CORE_READ(sk, sk_protocol) != GADGET_IPPROTO_TCP)
+	if (sk->sk_protocol != GADGET_IPPROTO_TCP)
 		return 0;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	family = sk->__sk_common.skc_family;
 	if (family != GADGET_AF_INET && family != GADGET_AF_INET6)
 		return 0;
 	if (target_family && family != target_family)
 		return 0;
 
 	key.mntns_id = mntns_id;
-	key.netns_id = gadget_sock_netns(sk);
+	key.netns_id = sk->__sk_common.skc_net.net->ns.inum;
 	key.pid = pid;
-	bpf_get_current_comm(key.comm, sizeof(key.comm));
-	gadget_sock_endpoints(sk, &key.src, &key.dst);
+	__builtin_memcpy(key.comm, task->comm, sizeof(key.comm));
+	endpoints(sk, family, &key);
 
 	stats = bpf_map_lookup_elem(&current_stats, &zero);
 	if (!stats)
