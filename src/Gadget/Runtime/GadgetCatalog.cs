@@ -34,6 +34,8 @@ public static class GadgetCatalog
         new CapabilitiesGadget(),
 
         // top
+        new Gadget.Gadgets.Top.Files.FileGadget(),
+        new Gadget.Gadgets.Top.Tcp.TcpGadget(),
 
         // snapshot
 

@@ -1,19 +1,24 @@
 // Test helper for the top gadgets: exact reads and writes on one file, and exact TCP
 // transfers, so tests know every count and byte the gadgets must report. Output lines are
 // "verb key=value ...". The first is "ns mnt=<id> net=<id> pid=<pid>".
-//   topio file <path> [wait] <op>...
+// Gates, for tests that run it where they cannot talk to its stdin (a CRI exec):
+//   start=<path>  wait until <path> exists before any work (the test learns the pid first)
+//   hold=<path>   when the work is done, create <path>.<role> (role: file, server, client),
+//                 then wait until <path> exists before exiting (the test finds the process
+//                 while it is still there, and knows its counts are final)
+//   topio file <path> [start=..] [hold=..] <op>...
 //       opens <path> (O_RDWR|O_CREAT: a FIFO opens without waiting for a peer), prints
-//       "open tid=<tid> fd=<fd>", with "wait" reads a line from stdin, then runs the ops:
+//       "open tid=<tid> fd=<fd>", then runs the ops:
 //         read:N  write:N  pread:N:OFF  pwrite:N:OFF  readv:N  writev:N  preadv:N:OFF
 //         pwritev:N:OFF  preadv2:N:OFF  pwritev2:N:OFF  seek:OFF
 //       each optionally repeated, "write:4096x100"; each call must move exactly N bytes.
 //       Then prints "done reads=<calls> writes=<calls> rbytes=<sum> wbytes=<sum>".
-//   topio tcp <4|6> <addr> <client bytes> <server bytes> [wait]
-//       listens on <addr>, port 0: "server pid=<pid> port=<port>"; with "wait" reads a line
-//       from stdin; forks a client that connects ("client pid=<pid> port=<local port>"),
-//       sends <client bytes>, shuts its sending side down, and reads until the end; the server
-//       reads until the end, sends <server bytes> and closes. The server then waits for the
-//       client and prints "done server_received=<n> client_received=<n>".
+//   topio tcp <4|6> <addr> <client bytes> <server bytes> [start=..] [hold=..]
+//       listens on <addr>, port 0: "server pid=<pid> port=<port>"; forks a client that
+//       connects ("client pid=<pid> port=<local port>"), sends <client bytes>, shuts its
+//       sending side down, and reads until the end; the server reads until the end, sends
+//       <server bytes> and closes. The server then waits for the client and prints
+//       "done server_received=<n> client_received=<n>".
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +33,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char buffer[1 << 20];
@@ -53,12 +59,59 @@ static void print_namespaces(void)
 	fflush(stdout);
 }
 
-static void wait_for_line(void)
-{
-	char line[64];
+static const char *start_gate, *hold_gate;
 
-	if (!fgets(line, sizeof(line), stdin))
-		die("reading the go-ahead");
+/* Takes the gate options out of argv; returns the new argc. */
+static int take_gates(int argc, char **argv)
+{
+	int out = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "start=", 6) == 0)
+			start_gate = argv[i] + 6;
+		else if (strncmp(argv[i], "hold=", 5) == 0)
+			hold_gate = argv[i] + 5;
+		else
+			argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+static void wait_for(const char *path)
+{
+	struct timespec tick = { 0, 2 * 1000 * 1000 };
+
+	for (int i = 0; i < 30 * 500; i++) {
+		if (access(path, F_OK) == 0)
+			return;
+		nanosleep(&tick, NULL);
+	}
+	fprintf(stderr, "topio: %s did not appear\n", path);
+	exit(4);
+}
+
+static void wait_start(void)
+{
+	if (start_gate)
+		wait_for(start_gate);
+}
+
+/* Says the work of <role> is done (the file holds the pid), then waits to be let go. */
+static void hold(const char *role)
+{
+	char path[4096];
+	FILE *f;
+
+	if (!hold_gate)
+		return;
+	snprintf(path, sizeof(path), "%s.%s", hold_gate, role);
+	f = fopen(path, "w");
+	if (!f)
+		die(path);
+	fprintf(f, "%d\n", getpid());
+	fclose(f);
+	wait_for(hold_gate);
 }
 
 /* Two halves of a buffer, for the vectored calls: the split must not change the byte count. */
@@ -76,18 +129,16 @@ static struct iovec *halves(size_t n)
 static int file_mode(int argc, char **argv)
 {
 	long long rbytes = 0, wbytes = 0;
-	int reads = 0, writes = 0, first = 3;
-	int fd = open(argv[2], O_RDWR | O_CREAT, 0644);
+	int reads = 0, writes = 0;
+	int fd;
 
+	wait_start();
+	fd = open(argv[2], O_RDWR | O_CREAT, 0644);
 	if (fd < 0)
 		die(argv[2]);
 	printf("open tid=%ld fd=%d\n", (long)syscall(SYS_gettid), fd);
 	fflush(stdout);
-	if (argc > 3 && strcmp(argv[3], "wait") == 0) {
-		wait_for_line();
-		first = 4;
-	}
-	for (int i = first; i < argc; i++) {
+	for (int i = 3; i < argc; i++) {
 		char op[16] = "";
 		size_t n = 0;
 		long long off = 0;
@@ -151,6 +202,8 @@ static int file_mode(int argc, char **argv)
 		}
 	}
 	printf("done reads=%d writes=%d rbytes=%lld wbytes=%lld\n", reads, writes, rbytes, wbytes);
+	fflush(stdout);
+	hold("file");
 	return 0;
 }
 
@@ -227,8 +280,7 @@ static int tcp_mode(int argc, char **argv)
 	port = port_of(listener);
 	printf("server pid=%d port=%d\n", getpid(), port);
 	fflush(stdout);
-	if (argc > 6 && strcmp(argv[6], "wait") == 0)
-		wait_for_line();
+	wait_start();
 
 	client = fork();
 	if (client < 0)
@@ -245,6 +297,7 @@ static int tcp_mode(int argc, char **argv)
 		shutdown(fd, SHUT_WR);
 		long long received = receive_all(fd);
 		close(fd);
+		hold("client");
 		_exit(received == server_bytes ? 0 : 3);
 	}
 
@@ -257,6 +310,7 @@ static int tcp_mode(int argc, char **argv)
 	send_all(fd, server_bytes);
 	close(fd);
 	close(listener);
+	hold("server");
 	if (waitpid(client, &status, 0) != client)
 		die("waitpid");
 	printf("done server_received=%lld client_received=%lld\n", received,
@@ -266,11 +320,12 @@ static int tcp_mode(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	argc = take_gates(argc, argv);
 	print_namespaces();
 	if (argc >= 3 && strcmp(argv[1], "file") == 0)
 		return file_mode(argc, argv);
 	if (argc >= 6 && strcmp(argv[1], "tcp") == 0)
 		return tcp_mode(argc, argv);
-	fprintf(stderr, "usage: topio file <path> [wait] <op>... | topio tcp <4|6> <addr> <client bytes> <server bytes> [wait]\n");
+	fprintf(stderr, "usage: topio file <path> [start=..] [hold=..] <op>... | topio tcp <4|6> <addr> <client bytes> <server bytes> [start=..] [hold=..]\n");
 	return 2;
 }

@@ -39,9 +39,9 @@ public class ByteSizeTextTests
     [Fact]
     public void A_carry_into_a_new_digit_keeps_four_significant_digits()
     {
-        // 9.9995003 MiB: "%.4g" gives 10.00, printed "10".
-        Assert.Equal("10MiB", ByteSizeText.ToText(10485237UL));
-        Assert.Equal("9.999MiB", ByteSizeText.ToText(10485236UL));
+        // 9.99950027 MiB: "%.4g" gives 10.00, printed "10"; 9.99949932 MiB stays below.
+        Assert.Equal("10MiB", ByteSizeText.ToText(10485236UL));
+        Assert.Equal("9.999MiB", ByteSizeText.ToText(10485235UL));
         // 99.99511 KiB rounds to 100.0.
         Assert.Equal("100KiB", ByteSizeText.ToText(102395UL));
     }

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using Gadget.Gadgets.Common;
-using Gadget.Gadgets.Top.File;
+using Gadget.Gadgets.Top.Files;
 using Gadget.Gadgets.Top.Tcp;
 using Gadget.Native;
 

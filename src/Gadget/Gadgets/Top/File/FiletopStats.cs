@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Gadget.Gadgets.Top.File;
+namespace Gadget.Gadgets.Top.Files;
 
 /// <summary>Mirror of struct filetop_key (filetop.bpf.c): a thread and a file, by inode and device.</summary>
 [StructLayout(LayoutKind.Sequential)]

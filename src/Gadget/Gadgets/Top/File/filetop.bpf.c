@@ -55,7 +55,7 @@ struct filetop_value {
 
 const volatile bool regular_file_only = true;
 /* bpf_task_pt_regs exists (5.15): the descriptor is read at exit, no entry hook runs. */
-const volatile bool with_regs = true;
+const volatile bool with_registers = true;
 
 struct filetop_stats {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -197,7 +197,7 @@ static __always_inline int account(long ret, bool write, bool cast)
 	if (gadget_should_discard_mntns_id(mntns_id))
 		return 0;
 
-	if (with_regs) {
+	if (with_registers) {
 		/* A BTF pointer: the saved register is a plain load. */
 		struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 
