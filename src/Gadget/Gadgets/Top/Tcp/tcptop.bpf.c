@@ -59,10 +59,15 @@ struct {
 GADGET_EVENT(tcptop_key);
 GADGET_EVENT(tcptop_value);
 
+/* The tracepoints came in 6.3, bpf_rdonly_cast in 6.2: where one is, so is the other. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
 /* The connection as the socket sees it: local end first. sk is a BTF pointer
  * here (tp_btf), so these are plain loads, not a probe read per field. */
 static __always_inline void endpoints(struct sock *sk, __u16 family, struct tcptop_key *key)
 {
+	struct inet_sock *inet = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct inet_sock));
+
 	if (family == GADGET_AF_INET6) {
 		__builtin_memcpy(key->src.addr, sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8, 16);
 		__builtin_memcpy(key->dst.addr, sk->__sk_common.skc_v6_daddr.in6_u.u6_addr8, 16);
@@ -72,7 +77,9 @@ static __always_inline void endpoints(struct sock *sk, __u16 family, struct tcpt
 		*(__u32 *)key->dst.addr = sk->__sk_common.skc_daddr;
 		key->src.version = key->dst.version = 4;
 	}
-	key->src.port = sk->__sk_common.skc_num;
+	/* inet_sport, not skc_num: a socket that reached TIME_WAIT has left the bind
+	 * hash (skc_num is 0) while its owner still reads what it had received. */
+	key->src.port = bpf_ntohs(inet->inet_sport);
 	key->dst.port = bpf_ntohs(sk->__sk_common.skc_dport);
 	key->src.proto = key->dst.proto = GADGET_IPPROTO_TCP;
 }
