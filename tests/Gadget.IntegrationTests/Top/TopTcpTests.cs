@@ -154,4 +154,24 @@ public sealed class TopTcpTests : IDisposable
         AssertEnd(End(frames, site, server), site, session, 4, "127.0.0.1", serverPort, clientPort, sent: ServerBytes, received: ClientBytes);
         Assert.Empty(TopFrames.Rows(frames, r => r.Num("pid") != server));
     }
+
+    [Fact]
+    public void The_kprobe_alternative_for_kernels_before_6_3_passes_the_verifier()
+    {
+        Requires.Root();
+        // This kernel has no kprobes to attach, but it loads kprobe programs (uprobes share the type).
+        Assert.True(Gadget.Native.KernelFeatures.HasProgramType(Gadget.Native.BpfProgramType.Kprobe), "this kernel cannot load kprobe programs");
+        using (var bpf = Gadget.Gadgets.EmbeddedBpf.Open("tcptop.bpf.o", "ig_tcp"))
+        {
+            foreach (var name in TcpRun.TracepointPrograms)
+                bpf.Program(name).Autoload = false;
+            foreach (var name in TcpRun.KprobePrograms)
+                bpf.Program(name).Autoload = true;
+
+            bpf.Load();
+
+            Assert.All(TcpRun.KprobePrograms, name => Assert.True(bpf.Program(name).Fd > 0));
+        }
+        KernelObjects.AssertNoneLoaded();
+    }
 }

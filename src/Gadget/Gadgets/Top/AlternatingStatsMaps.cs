@@ -21,13 +21,6 @@ public sealed class AlternatingStatsMaps
         _stats = [bpf.Map("stats_a"), bpf.Map("stats_b")];
     }
 
-    /// <summary>Sets the capacity of both maps (before load): rows per interval.</summary>
-    public static void SetMaxEntries(BpfObject bpf, uint entries)
-    {
-        bpf.Map("stats_a").MaxEntries = entries;
-        bpf.Map("stats_b").MaxEntries = entries;
-    }
-
     /// <summary>Ends the interval: the programs move to the other map, and every entry of the
     /// one they left is moved into <paramref name="entries"/> (cleared first).</summary>
     public void TakeInterval<TKey, TValue>(List<KeyValuePair<TKey, TValue>> entries)
@@ -37,18 +30,7 @@ public sealed class AlternatingStatsMaps
         _active ^= 1;
         _current.Update(0u, _stats[_active].Fd);
         entries.Clear();
-        Drain(idle, entries);
-    }
-
-    // Stand-in until BpfMap.TakeAll (batch lookup-and-delete) lands with the gadget model.
-    private static void Drain<TKey, TValue>(BpfMap map, List<KeyValuePair<TKey, TValue>> entries)
-        where TKey : unmanaged where TValue : unmanaged
-    {
-        foreach (var key in map.Keys<TKey>())
-        {
-            if (map.TryLookup(key, out TValue value))
-                entries.Add(new(key, value));
-            map.Delete(key);
-        }
+        // Nobody writes to the idle map now: one batched read-and-delete empties it.
+        idle.TakeAll(entries);
     }
 }

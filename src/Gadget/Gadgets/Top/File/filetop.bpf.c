@@ -175,9 +175,14 @@ static __always_inline struct filetop_value *add_row(void *stats, struct filetop
 		fresh->type = 'S';
 	else
 		fresh->type = 'O';
-	/* Only this thread writes this key: nobody inserts it meanwhile. */
-	bpf_map_update_elem(stats, key, fresh, BPF_NOEXIST);
-	return bpf_map_lookup_elem(stats, key); /* NULL when the map is full */
+	/* Only this thread writes this key: nobody inserts it meanwhile. A full map
+	 * (more rows in one interval than it holds) loses the call: counted, so
+	 * that the run's summary says so. */
+	if (bpf_map_update_elem(stats, key, fresh, BPF_NOEXIST)) {
+		gadget_count_lost();
+		return NULL;
+	}
+	return bpf_map_lookup_elem(stats, key);
 }
 
 static __always_inline int account(long ret, bool write, bool cast)

@@ -21,10 +21,23 @@ internal sealed class TcpRun : FrameRun
         _ipVersion = ipVersion;
     }
 
+    /// <summary>The programs of each way of hooking (tcptop.bpf.c).</summary>
+    internal static readonly string[] TracepointPrograms = ["tcptop_send", "tcptop_recv"];
+    internal static readonly string[] KprobePrograms = ["tcptop_kp_send", "tcptop_kp_send_ret", "tcptop_kp_recv"];
+
     public override string? BpfObjectName => "tcptop.bpf.o";
 
     public override void Configure(BpfObject bpf)
     {
+        // sock:sock_send_length and sock_recv_length came in Linux 6.3; before, the
+        // reference's kprobes serve where the kernel has kprobes.
+        var tracepoints = KernelFeatures.HasRawTracepoint("sock_send_length") && KernelFeatures.HasRawTracepoint("sock_recv_length");
+        if (!tracepoints && !KernelFeatures.HasKprobes)
+            throw new GadgetException("top tcp needs the sock:sock_send_length and sock:sock_recv_length tracepoints of Linux 6.3 or later, or kprobes; this kernel has neither");
+        foreach (var name in TracepointPrograms)
+            bpf.Program(name).Autoload = tracepoints;
+        foreach (var name in KprobePrograms)
+            bpf.Program(name).Autoload = !tracepoints;
         bpf.SetConstant("target_pid", _pid);
         bpf.SetConstant("target_family", _ipVersion switch { 4 => AfInet, 6 => AfInet6, _ => (ushort)0 });
     }
