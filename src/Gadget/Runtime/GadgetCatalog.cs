@@ -37,6 +37,8 @@ public static class GadgetCatalog
 
         // top
         new Gadgets.Top.BlockIo.BlockIoGadget(),
+        new Gadget.Gadgets.Top.Files.FileGadget(),
+        new Gadget.Gadgets.Top.Tcp.TcpGadget(),
 
         // snapshot
         new ProcessGadget(),
