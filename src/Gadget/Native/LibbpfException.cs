@@ -49,5 +49,5 @@ public sealed class LibbpfException : Exception
 
     [DoesNotReturn]
     internal static void Throw(string operation, int errno) =>
-        throw new LibbpfException(operation, errno == 0 ? 22 /* EINVAL */ : errno, Bpf.LibbpfLog.TakeRecentWarnings());
+        throw new LibbpfException(operation, errno == 0 ? 22 /* EINVAL */ : errno, Native.LibbpfLog.TakeRecentWarnings());
 }

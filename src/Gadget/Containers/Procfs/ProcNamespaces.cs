@@ -24,7 +24,7 @@ public static class ProcNamespaces
     {
         Span<byte> target = stackalloc byte[64];
         id = 0;
-        return Bpf.ProcFs.TryReadNamespaceLink(pid, kind, target, out var length) && TryParseLink(target[..length], out id);
+        return Native.ProcFs.TryReadNamespaceLink(pid, kind, target, out var length) && TryParseLink(target[..length], out id);
     }
 
     /// <summary>The mount namespace of the host: that of pid 1, or, where pid 1's is out of reach

@@ -29,7 +29,7 @@ internal sealed class ProcScanner
         }
         var host = ProcNamespaces.HostMountNamespace;
         Dictionary<ulong, ContainerInfo>? found = null;
-        var count = Bpf.ProcFs.ListPids(ref _pids);
+        var count = Native.ProcFs.ListPids(ref _pids);
         for (var i = 0; i < count; i++)
         {
             var pid = _pids[i];
