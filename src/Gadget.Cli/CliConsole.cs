@@ -9,6 +9,9 @@ public interface ICliConsole
 
     /// <summary>True once nothing reads standard output any more (a closed pipe).</summary>
     bool OutputClosed() => false;
+
+    /// <summary>The terminal standard output is, or null when it is redirected.</summary>
+    Gadget.Output.ITerminal? Terminal => null;
 }
 
 /// <summary>The process's real standard output and error.</summary>
@@ -18,4 +21,12 @@ public sealed class SystemConsole : ICliConsole
     public TextWriter Error => Console.Error;
 
     public bool OutputClosed() => Gadget.Native.FileDescriptors.IsPeerClosed(1);
+
+    public Gadget.Output.ITerminal? Terminal { get; } = Gadget.Native.TerminalSize.IsTerminal(1) ? new StandardOutputTerminal() : null;
+
+    /// <summary>Standard output's terminal, its size read at each frame (80 × 24 if it does not say).</summary>
+    private sealed class StandardOutputTerminal : Gadget.Output.ITerminal
+    {
+        public (int Columns, int Rows) Size => Gadget.Native.TerminalSize.Of(1) ?? (80, 24);
+    }
 }

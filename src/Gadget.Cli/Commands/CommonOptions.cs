@@ -86,6 +86,8 @@ internal static class CommonOptions
     public static IEnumerable<Option> ForContainers() =>
         [ContainerName, PodName, Namespace, AllNamespaces, Selector, Runtimes, Host, DockerSocket, ContainerdSocket];
 
-    /// <summary>The options a gadget command gets besides its own parameters.</summary>
-    public static IEnumerable<Option> ForGadgets() => [.. ForContainers(), Output, Timeout, RingSize];
+    /// <summary>The options a gadget command gets besides its own parameters; only stream
+    /// gadgets have a ring buffer to size.</summary>
+    public static IEnumerable<Option> ForGadgets(Gadget.Gadgets.GadgetKind kind) =>
+        kind == Gadget.Gadgets.GadgetKind.Stream ? [.. ForContainers(), Output, Timeout, RingSize] : [.. ForContainers(), Output, Timeout];
 }

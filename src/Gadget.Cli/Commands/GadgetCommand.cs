@@ -6,20 +6,27 @@ using Gadget.Output;
 
 namespace Gadget.Cli.Commands;
 
-/// <summary>Builds the command of one trace gadget: its own parameters as options, plus the
-/// common ones, mapped to <see cref="TraceArgs"/> for the handler.</summary>
+/// <summary>Builds the command of one gadget: its parameters as options (an interval gadget's
+/// interval also as its positional argument, `ig top file 5`), plus the common ones, mapped to
+/// <see cref="GadgetArgs"/> for the handler.</summary>
 internal static class GadgetCommand
 {
-    public static Command Create(TraceGadget gadget, ICliConsole console)
+    public static Command Create(GadgetDefinition gadget, ICliConsole console, string? name = null)
     {
-        var command = new Command(gadget.Name, gadget.Description);
-        foreach (var alias in gadget.Aliases)
-            command.Aliases.Add(alias);
+        var command = new Command(name ?? gadget.Name, gadget.Description);
+        if (name is null)
+        {
+            foreach (var alias in gadget.Aliases)
+                command.Aliases.Add(alias);
+        }
         var parameterOptions = gadget.Parameters.Select(p => (Parameter: p, Option: ParameterOption.Create(p))).ToArray();
         foreach (var (_, option) in parameterOptions)
             command.Options.Add(option);
-        foreach (var option in CommonOptions.ForGadgets())
+        foreach (var option in CommonOptions.ForGadgets(gadget.Kind))
             command.Options.Add(option);
+        var interval = gadget.Kind == GadgetKind.Interval ? IntervalArgument() : null;
+        if (interval is not null)
+            command.Arguments.Add(interval);
 
         command.SetAction(result =>
         {
@@ -29,18 +36,27 @@ internal static class GadgetCommand
                 if (result.GetResult(option) is { Implicit: false } optionResult)
                     values.Add(new(parameter.Key, ValueText(optionResult.GetValueOrDefault<object>())));
             }
-            var args = new TraceArgs(
+            if (interval is not null && result.GetValue(interval) is { } seconds && !values.Any(v => v.Key == FrameParameters.Interval))
+                values.Add(new(FrameParameters.Interval, seconds));
+            var args = new GadgetArgs(
                 gadget,
                 new ParameterValues(gadget.Parameters, values),
                 OutputFormat.Parse(result.GetValue(CommonOptions.Output)!),
                 TimeoutOption.Value(result),
-                ParseSize(result.GetValue(CommonOptions.RingSize)!),
+                gadget.Kind == GadgetKind.Stream ? ParseSize(result.GetValue(CommonOptions.RingSize)!) : Runtime.RunOptions.DefaultRingBufferBytes,
                 result.GetValue(CommonOptions.Verbose),
                 ContainerArgs.From(result));
-            return TraceHandler.Run(args, console);
+            return GadgetHandler.Run(args, console);
         });
         return command;
     }
+
+    /// <summary>`ig top file 5`: the interval in seconds, as the reference's top commands take it.</summary>
+    private static Argument<string?> IntervalArgument() => new("interval")
+    {
+        Description = "Interval in seconds (same as --interval)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
 
     private static string ValueText(object? value) => value switch
     {

@@ -16,9 +16,16 @@ internal static class IgCommand
         foreach (var (category, help) in GadgetCatalog.Categories)
         {
             var group = new Command(category, help);
-            foreach (var gadget in GadgetCatalog.TraceGadgets.Where(g => g.Category == category).OrderBy(g => g.Name, StringComparer.Ordinal))
+            foreach (var gadget in GadgetCatalog.All.Where(g => g.Category == category).OrderBy(g => g.Name, StringComparer.Ordinal))
                 group.Subcommands.Add(GadgetCommand.Create(gadget, console));
-            root.Subcommands.Add(group);
+            if (group.Subcommands.Count > 0)
+                root.Subcommands.Add(group);
+        }
+        // The reference's short names at the top (`ig biotop`, `ig tcptop`).
+        foreach (var gadget in GadgetCatalog.All)
+        {
+            foreach (var alias in gadget.TopLevelAliases)
+                root.Subcommands.Add(GadgetCommand.Create(gadget, console, alias));
         }
         root.Subcommands.Add(ListContainersCommand.Create(console));
         root.Subcommands.Add(VersionCommand.Create(console));

@@ -67,6 +67,15 @@ public abstract class EventField
 
     public abstract void Write(in EventRecord record, IFieldSink sink);
 
+    /// <summary>Whether --sort can order by this field.</summary>
+    public virtual bool IsSortable => SortValue is not null;
+
+    /// <summary>The number a field that writes itself is sorted by (e.g. bytes shown as "4KiB").</summary>
+    public UIntGetter? SortValue { get; init; }
+
+    /// <summary>Orders two records by this field's value (for --sort).</summary>
+    public virtual int Compare(in EventRecord a, in EventRecord b) =>
+        SortValue is { } value ? value(a).CompareTo(value(b)) : 0;
 }
 
 /// <summary>A signed number, right-aligned.</summary>
@@ -82,6 +91,10 @@ public sealed class IntField : EventField
     }
 
     public override void Write(in EventRecord record, IFieldSink sink) => sink.Int(_get(record));
+
+    public override bool IsSortable => true;
+
+    public override int Compare(in EventRecord a, in EventRecord b) => _get(a).CompareTo(_get(b));
 }
 
 /// <summary>An unsigned number, right-aligned.</summary>
@@ -97,6 +110,10 @@ public sealed class UIntField : EventField
     }
 
     public override void Write(in EventRecord record, IFieldSink sink) => sink.UInt(_get(record));
+
+    public override bool IsSortable => true;
+
+    public override int Compare(in EventRecord a, in EventRecord b) => _get(a).CompareTo(_get(b));
 }
 
 public sealed class BoolField : EventField
@@ -110,6 +127,10 @@ public sealed class BoolField : EventField
     }
 
     public override void Write(in EventRecord record, IFieldSink sink) => sink.Bool(_get(record));
+
+    public override bool IsSortable => true;
+
+    public override int Compare(in EventRecord a, in EventRecord b) => _get(a).CompareTo(_get(b));
 }
 
 /// <summary>A UTF-8 string read in place from the record.</summary>
@@ -120,6 +141,10 @@ public sealed class StringField : EventField
     public StringField(string name, Utf8Getter get) : base(name) => _get = get;
 
     public override void Write(in EventRecord record, IFieldSink sink) => sink.Utf8(_get(record));
+
+    public override bool IsSortable => true;
+
+    public override int Compare(in EventRecord a, in EventRecord b) => _get(a).SequenceCompareTo(_get(b));
 }
 
 /// <summary>Anything else (lists, maps, names of flags): the field writes to the sink itself.</summary>

@@ -4,11 +4,12 @@ using Gadget.Containers;
 
 namespace Gadget.Gadgets;
 
-/// <summary>One event as it sits in the ring buffer, with the container it was attributed to.
-/// Fields read from it in place; nothing is copied or allocated per event.</summary>
+/// <summary>One event as it sits in the ring buffer, or one row of a frame, with the container
+/// it was attributed to. Fields read from it in place; nothing is copied or allocated per event.</summary>
 public readonly ref struct EventRecord
 {
     private readonly long _unixOffsetNs;
+    private readonly GadgetRow? _row;
 
     public EventRecord(ReadOnlySpan<byte> data, ContainerInfo? container, long unixOffsetNs)
     {
@@ -17,12 +18,23 @@ public readonly ref struct EventRecord
         _unixOffsetNs = unixOffsetNs;
     }
 
-    /// <summary>The raw record: a gadget event struct, then its variable-size data.</summary>
+    public EventRecord(GadgetRow row, ContainerInfo? container, long unixOffsetNs)
+    {
+        _row = row;
+        Container = container;
+        _unixOffsetNs = unixOffsetNs;
+    }
+
+    /// <summary>The raw record: a gadget event struct, then its variable-size data (empty for a row).</summary>
     public ReadOnlySpan<byte> Data { get; }
 
     public ContainerInfo? Container { get; }
 
-    public ref readonly EventHeader Header => ref MemoryMarshal.AsRef<EventHeader>(Data);
+    /// <summary>The record's header, from the ring buffer's bytes or the row.</summary>
+    public ref readonly EventHeader Header => ref _row is not null ? ref _row.Header : ref MemoryMarshal.AsRef<EventHeader>(Data);
+
+    /// <summary>The frame row this record is, as the gadget's row type.</summary>
+    public T Row<T>() where T : GadgetRow => (T)_row!;
 
     /// <summary>The record as the gadget's event struct.</summary>
     public ref readonly T As<T>() where T : unmanaged => ref MemoryMarshal.AsRef<T>(Data);

@@ -2,54 +2,22 @@ using Gadget.Native;
 
 namespace Gadget.Gadgets;
 
-/// <summary>A gadget that streams one event per kernel occurrence through the ring buffer:
-/// what it is (name, help, parameters, fields) and how it loads and attaches its program.
-/// Instances are stateless; per-run state lives in what <see cref="CreateFilter"/> returns.</summary>
-public abstract class TraceGadget
+/// <summary>A stream gadget that sends one event per kernel occurrence through the ring
+/// buffer. Subclasses say how to configure, fill and attach their program for given
+/// parameters; a run (<see cref="TraceRun"/>) holds the parsed parameters and the user-space
+/// filter of that run.</summary>
+public abstract class TraceGadget : GadgetDefinition
 {
-    /// <summary>The command group, e.g. "trace".</summary>
-    public abstract string Category { get; }
-
-    /// <summary>The command, e.g. "exec".</summary>
-    public abstract string Name { get; }
-
-    public virtual IReadOnlyList<string> Aliases => [];
-
-    /// <summary>One line of help, as the reference words it.</summary>
-    public abstract string Description { get; }
-
-    public virtual IReadOnlyList<GadgetParameter> Parameters => [];
-
-    /// <summary>The gadget's own fields; <see cref="Schema"/> adds the common ones.</summary>
-    protected abstract IReadOnlyList<EventField> Fields { get; }
+    public sealed override GadgetKind Kind => GadgetKind.Stream;
 
     /// <summary>The embedded BPF object (the name of its .bpf.c with .o).</summary>
-    protected abstract string BpfObjectName { get; }
+    protected internal abstract string BpfObjectName { get; }
 
     /// <summary>The size of the fixed part of a record; shorter records are rejected as corrupt.</summary>
     public abstract int MinimumRecordSize { get; }
 
-    public EventSchema Schema => _schema ??= new EventSchema(CommonFields.All.Concat(Fields));
-
-    private EventSchema? _schema;
-
-    /// <summary>The columns shown without -o columns=..., before any container columns.</summary>
-    public abstract IReadOnlyList<string> DefaultColumns(ParameterValues parameters);
-
     /// <summary>Opens the gadget's BPF object (not loaded yet).</summary>
-    public BpfObject OpenObject()
-    {
-        using var stream = typeof(TraceGadget).Assembly.GetManifestResourceStream("bpf/" + BpfObjectName)
-            ?? throw new InvalidOperationException($"BPF object {BpfObjectName} is not embedded");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return BpfObject.Open(bytes, "ig_" + Name);
-    }
-
-    /// <summary>Rejects parameter values that make no sense together or for this gadget, with a
-    /// <see cref="GadgetException"/>. Called before anything starts (container discovery, load),
-    /// so bad input is one error line with nothing before it.</summary>
-    public virtual void Validate(ParameterValues parameters) { }
+    public BpfObject OpenObject() => EmbeddedBpf.Open(BpfObjectName, "ig_" + Name);
 
     /// <summary>Sets constants and map sizes before load, from the parameters.</summary>
     public virtual void Configure(BpfObject bpf, ParameterValues parameters) { }
@@ -69,10 +37,39 @@ public abstract class TraceGadget
 
     /// <summary>A user-space filter for this run (e.g. --unique), or null to keep every event.</summary>
     public virtual IEventFilter? CreateFilter(ParameterValues parameters) => null;
+
+    public sealed override GadgetRun CreateRun(ParameterValues parameters) => new TraceRun(this, parameters);
 }
 
 /// <summary>Keeps or drops events after they left the kernel (for what the kernel cannot decide).</summary>
 public interface IEventFilter
 {
     bool Accept(in EventRecord record);
+}
+
+/// <summary>One run of a <see cref="TraceGadget"/>: its parameters and user-space filter.</summary>
+public sealed class TraceRun : StreamRun
+{
+    private readonly TraceGadget _gadget;
+    private readonly ParameterValues _parameters;
+    private readonly IEventFilter? _filter;
+
+    public TraceRun(TraceGadget gadget, ParameterValues parameters)
+    {
+        _gadget = gadget;
+        _parameters = parameters;
+        _filter = gadget.CreateFilter(parameters);
+    }
+
+    public override string BpfObjectName => _gadget.BpfObjectName;
+
+    public override int MinimumRecordSize => _gadget.MinimumRecordSize;
+
+    public override void Configure(BpfObject bpf) => _gadget.Configure(bpf, _parameters);
+
+    public override void Populate(BpfObject bpf) => _gadget.Populate(bpf, _parameters);
+
+    public override IEnumerable<BpfLink> Attach(BpfObject bpf, RunContext context) => _gadget.Attach(bpf, _parameters);
+
+    public override bool Accept(in EventRecord record) => _filter is null || _filter.Accept(record);
 }

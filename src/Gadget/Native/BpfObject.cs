@@ -93,9 +93,17 @@ public sealed unsafe class BpfObject : IDisposable
     /// <summary>Sets a `const volatile` global of the program before load.</summary>
     public void SetConstant<T>(string name, T value) where T : unmanaged
     {
-        ThrowIfLoaded();
-        if (!Btf.TryFindVariable(".rodata", name, out var offset, out var size))
+        if (!TrySetConstant(name, value))
             throw new KeyNotFoundException($"BPF object {Name} has no read-only variable {name}");
+    }
+
+    /// <summary>Sets a `const volatile` global if the object has it (shared headers' settings
+    /// that a program may not use); false when it has none.</summary>
+    public bool TrySetConstant<T>(string name, T value) where T : unmanaged
+    {
+        ThrowIfLoaded();
+        if (!TryGetMap(".rodata", out _) || !Btf.TryFindVariable(".rodata", name, out var offset, out var size))
+            return false;
         if (size != sizeof(T))
             throw new ArgumentException($"{name} is {size} bytes in BPF, {sizeof(T)} in C#");
         var rodata = Map(".rodata");
@@ -104,6 +112,7 @@ public sealed unsafe class BpfObject : IDisposable
         if (data == null || (nuint)(offset + size) > total)
             throw new InvalidOperationException($"cannot write {name} in the .rodata of {Name}");
         *(T*)(data + offset) = value;
+        return true;
     }
 
     /// <summary>Verifies and loads every program marked to load, and creates the maps.</summary>

@@ -23,6 +23,9 @@ public sealed unsafe class BpfProgram
     /// <summary>The ELF section, which says the program type and hook, e.g. "tracepoint/syscalls/sys_exit_openat".</summary>
     public string SectionName { get; }
 
+    /// <summary>An iterator (section "iter/..."): attached and read by its run, not at attach time.</summary>
+    public bool IsIterator => SectionName.StartsWith("iter/", StringComparison.Ordinal) || SectionName.StartsWith("iter.s/", StringComparison.Ordinal);
+
     /// <summary>Whether <see cref="BpfObject.Load"/> loads this program (default: yes).</summary>
     public bool Autoload
     {

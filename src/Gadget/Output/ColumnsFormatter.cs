@@ -1,42 +1,38 @@
 using System.Globalization;
 using System.Text;
 using Gadget.Gadgets;
-using Gadget.Runtime;
 
 namespace Gadget.Output;
 
-/// <summary>Aligned text columns, one line per event, with a header line. Each value is
+/// <summary>Aligned text columns, one line per event or row, under a header line. Each value is
 /// formatted into a reusable cell, then cut or padded to its column's width; the last column
 /// is never cut, and neither is a header: a column is at least as wide as its header.
 /// Control characters are shown as '?' so one event stays one line.</summary>
-public sealed class ColumnsFormatter : IEventSink, IColumnSink
+public sealed class ColumnsFormatter : IColumnSink
 {
     private static ReadOnlySpan<byte> Ellipsis => "…"u8;
 
     private readonly IReadOnlyList<EventField> _columns;
     private readonly int[] _widths;
     private readonly OutputBuffer _output;
-    private readonly TextWriter _diagnostics;
-    private readonly bool _showHeader;
     private byte[] _cell = new byte[4096];
     private int _cellLength;
     private EventField _field = null!;
     private bool _firstItem;
     private int _lineStart;
 
-    public ColumnsFormatter(IReadOnlyList<EventField> columns, OutputBuffer output, TextWriter diagnostics, bool showHeader = true)
+    public ColumnsFormatter(IReadOnlyList<EventField> columns, OutputBuffer output)
     {
         _columns = columns;
         _widths = columns.Select(c => Math.Max(c.Width, DisplayWidth(Encoding.UTF8.GetBytes(c.Header)))).ToArray();
         _output = output;
-        _diagnostics = diagnostics;
-        _showHeader = showHeader;
     }
 
-    public void Start()
+    public OutputBuffer Output => _output;
+
+    /// <summary>Writes the header line.</summary>
+    public void WriteHeader()
     {
-        if (!_showHeader)
-            return;
         _lineStart = _output.Length;
         for (var i = 0; i < _columns.Count; i++)
         {
@@ -46,10 +42,10 @@ public sealed class ColumnsFormatter : IEventSink, IColumnSink
             EmitCell(i);
         }
         _output.Write((byte)'\n');
-        _output.Flush();
     }
 
-    public void Event(in EventRecord record)
+    /// <summary>Writes one event or row as a line.</summary>
+    public void WriteRow(in EventRecord record)
     {
         _lineStart = _output.Length;
         for (var i = 0; i < _columns.Count; i++)
@@ -60,20 +56,7 @@ public sealed class ColumnsFormatter : IEventSink, IColumnSink
             EmitCell(i);
         }
         _output.Write((byte)'\n');
-        _output.FlushIfLarge();
     }
-
-    public void EndBatch() => _output.Flush();
-
-    public void Lost(ulong count)
-    {
-        _output.Flush();
-        _diagnostics.WriteLine($"WARNING: {count} events lost: the ring buffer was full (a larger --ring-size may help)");
-    }
-
-    /// <summary>The totals are the caller's to print (<see cref="SummaryLine"/>): a run whose
-    /// output was closed does not come here, and it ends with them too.</summary>
-    public void End(RunSummary summary) => _output.Flush();
 
     private void EmitCell(int column)
     {

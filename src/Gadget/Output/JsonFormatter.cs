@@ -3,66 +3,40 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
 using Gadget.Gadgets;
-using Gadget.Runtime;
 
 namespace Gadget.Output;
 
-/// <summary>One JSON object per line per event, with every field of the schema; dotted JSON
-/// paths become nested objects ("k8s": {"podName": ...}). Lost events become a record of
-/// type "warn" carrying "lostEvents".</summary>
-public sealed class JsonFormatter : IEventSink, IFieldSink
+/// <summary>Writes events and rows as JSON objects with every field of the schema; dotted JSON
+/// paths become nested objects ("k8s": {"podName": ...}).</summary>
+public sealed class JsonFormatter : IFieldSink
 {
-    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
-    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
-    private static readonly JsonEncodedText LostName = JsonEncodedText.Encode("lostEvents");
-
-    private readonly OutputBuffer _output;
     private readonly Utf8JsonWriter _writer;
     private readonly JsonNode _root;
     private JsonEncodedText _name;
     private bool _omitEmpty;
     private bool _containerStarted;
 
-    public JsonFormatter(EventSchema schema, OutputBuffer output)
+    public JsonFormatter(EventSchema schema, Utf8JsonWriter writer)
     {
-        _output = output;
-        _writer = new Utf8JsonWriter(output, new JsonWriterOptions
-        {
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-            SkipValidation = true,
-        });
+        _writer = writer;
         _root = JsonNode.Build(schema.JsonFields);
     }
 
-    public void Start() { }
-
-    public void Event(in EventRecord record)
+    /// <summary>Writers that write as this formatter expects: relaxed escaping (kernel strings
+    /// keep their characters), no validation (the formatter's shape is right by construction).</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new()
     {
-        _writer.Reset(_output);
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    /// <summary>Writes one event or row as an object.</summary>
+    public void WriteObject(in EventRecord record)
+    {
         _writer.WriteStartObject();
         WriteChildren(_root, record);
         _writer.WriteEndObject();
-        _writer.Flush();
-        _output.Write((byte)'\n');
-        _output.FlushIfLarge();
     }
-
-    public void EndBatch() => _output.Flush();
-
-    public void Lost(ulong count)
-    {
-        _writer.Reset(_output);
-        _writer.WriteStartObject();
-        _writer.WriteString(TypeName, "warn");
-        _writer.WriteString(MessageName, $"{count} events lost: the ring buffer was full");
-        _writer.WriteNumber(LostName, count);
-        _writer.WriteEndObject();
-        _writer.Flush();
-        _output.Write((byte)'\n');
-        _output.Flush();
-    }
-
-    public void End(RunSummary summary) => _output.Flush();
 
     private void WriteChildren(JsonNode node, in EventRecord record)
     {

@@ -9,7 +9,7 @@ public enum OutputKind
     Json,
 }
 
-/// <summary>The -o/--output choice: default columns, chosen columns, or JSON lines.</summary>
+/// <summary>The -o/--output choice: default columns, chosen columns, or JSON.</summary>
 public sealed record OutputFormat(OutputKind Kind, IReadOnlyList<string>? Columns)
 {
     public static OutputFormat DefaultColumns { get; } = new(OutputKind.Columns, null);
@@ -35,22 +35,23 @@ public sealed record OutputFormat(OutputKind Kind, IReadOnlyList<string>? Column
         throw new GadgetException($"invalid --output \"{text}\": expected columns, json or columns=<col1>,<col2>,...");
     }
 
-    /// <summary>The sink that writes this format for a gadget's events.</summary>
     /// <summary>Throws the one-line error for a custom column the schema does not have: called
-    /// before anything else prints, since the sink is made only once containers are known.</summary>
+    /// before anything else prints, since the sink learns the schema only at start.</summary>
     public void CheckColumns(EventSchema schema)
     {
         if (Kind == OutputKind.Columns && Columns is not null)
             schema.Select(Columns);
     }
 
-    public IEventSink CreateSink(EventSchema schema, IReadOnlyList<string> defaultColumns, Stream output, TextWriter diagnostics)
+    /// <summary>The sink that writes this format to <paramref name="output"/>; <paramref name="terminal"/>
+    /// is the terminal that output is, if it is one (live tables for interval gadgets).</summary>
+    public IGadgetSink CreateSink(Stream output, TextWriter diagnostics, ITerminal? terminal = null)
     {
         var buffer = new OutputBuffer(output);
         return Kind switch
         {
-            OutputKind.Json => new JsonFormatter(schema, buffer),
-            _ => new ColumnsFormatter(schema.Select(Columns ?? defaultColumns), buffer, diagnostics),
+            OutputKind.Json => new JsonSink(buffer),
+            _ => new ColumnsSink(buffer, diagnostics, Columns, terminal),
         };
     }
 }

@@ -10,8 +10,9 @@ public static class SummaryLine
 {
     public static string Format(RunSummary summary)
     {
-        var text = string.Create(CultureInfo.InvariantCulture,
-            $"ig: {summary.Events} {(summary.Events == 1 ? "event" : "events")}, {summary.Lost} lost");
+        var text = summary.Kind == Gadgets.GadgetKind.Stream
+            ? string.Create(CultureInfo.InvariantCulture, $"ig: {summary.Events} {(summary.Events == 1 ? "event" : "events")}, {summary.Lost} lost")
+            : string.Create(CultureInfo.InvariantCulture, $"ig: {summary.Frames} {(summary.Frames == 1 ? "frame" : "frames")} ({summary.Events} {(summary.Events == 1 ? "row" : "rows")}), {summary.Lost} lost");
         // Records shorter than their event type mean a layout mismatch: never hide them.
         if (summary.Malformed > 0)
             text += string.Create(CultureInfo.InvariantCulture, $", {summary.Malformed} malformed");

@@ -17,8 +17,9 @@ namespace Gadget.Runtime;
 /// <summary>Every gadget the product offers; the CLI builds its command tree from this list.</summary>
 public static class GadgetCatalog
 {
-    public static IReadOnlyList<TraceGadget> TraceGadgets { get; } =
+    public static IReadOnlyList<GadgetDefinition> All { get; } =
     [
+        // trace
         new BindGadget(),
         new DnsGadget(),
         new ExecGadget(),
@@ -31,14 +32,25 @@ public static class GadgetCatalog
         new SignalGadget(),
         new OomkillGadget(),
         new CapabilitiesGadget(),
+
+        // top
+
+        // snapshot
+
+        // profile
     ];
+
+    public static IReadOnlyList<TraceGadget> TraceGadgets { get; } = All.OfType<TraceGadget>().ToList();
 
     /// <summary>One-line help of each category, as the reference words it.</summary>
     public static IReadOnlyDictionary<string, string> Categories { get; } = new Dictionary<string, string>
     {
         ["trace"] = "Trace and print system events",
+        ["top"] = "Gather, sort and periodically report events according to a given criteria",
+        ["snapshot"] = "Take a snapshot of a subsystem and print it",
+        ["profile"] = "Profile different subsystems",
     };
 
-    public static TraceGadget? Find(string category, string name) =>
-        TraceGadgets.FirstOrDefault(g => g.Category == category && (g.Name == name || g.Aliases.Contains(name)));
+    public static GadgetDefinition? Find(string category, string name) =>
+        All.FirstOrDefault(g => g.Category == category && (g.Name == name || g.Aliases.Contains(name)));
 }

@@ -8,17 +8,17 @@ namespace Gadget.Runtime;
 internal sealed class RecordPump : IRingBufferConsumer
 {
     private readonly int _minimumSize;
-    private readonly IEventSink _sink;
+    private readonly IGadgetSink _sink;
     private readonly Containers.IContainerResolver? _containers;
-    private readonly IEventFilter? _filter;
+    private readonly StreamRun _run;
     private readonly long _unixOffsetNs = BootClock.UnixOffsetNanoseconds();
 
-    public RecordPump(TraceGadget gadget, RunOptions options, IEventSink sink)
+    public RecordPump(StreamRun run, Containers.IContainerResolver? containers, IGadgetSink sink)
     {
-        _minimumSize = gadget.MinimumRecordSize;
+        _minimumSize = run.MinimumRecordSize;
         _sink = sink;
-        _containers = options.Containers;
-        _filter = gadget.CreateFilter(options.Parameters);
+        _containers = containers;
+        _run = run;
     }
 
     public ulong Delivered { get; private set; }
@@ -34,7 +34,7 @@ internal sealed class RecordPump : IRingBufferConsumer
         }
         var mntns = System.Runtime.InteropServices.MemoryMarshal.Read<ulong>(data[8..]);
         var record = new EventRecord(data, _containers?.Resolve(mntns), _unixOffsetNs);
-        if (_filter is not null && !_filter.Accept(record))
+        if (!_run.Accept(record))
             return;
         Delivered++;
         _sink.Event(record);

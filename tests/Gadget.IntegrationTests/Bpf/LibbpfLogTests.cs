@@ -84,6 +84,6 @@ public sealed class LibbpfLogTests : IDisposable
     {
         _bpf.Map("hits").MaxEntries = 0;
         var exec = GadgetCatalog.Find("trace", "exec")!;
-        return Assert.Throws<GadgetException>(() => GadgetRunner.Load(exec, _bpf, options));
+        return Assert.Throws<GadgetException>(() => LoadedRun.LoadObject(exec, _bpf, options.Verbose));
     }
 }

@@ -42,7 +42,7 @@ public sealed class ContainerdOpenAttributionTests : IDisposable
 
         System.Text.Json.JsonElement Check(ContainerSelector selector, string[] expected)
         {
-            using var session = GadgetSession.StartWithContainers(new OpenGadget(), selector);
+            using var session = RunningGadget.StartWithContainers(new OpenGadget(), selector);
             Trigger();
             var first = session.WaitFor(e => e.Str("path") == marker + expected[0], $"{expected[0]} with {selector.Describe()}");
             foreach (var suffix in expected[1..])
@@ -61,7 +61,7 @@ public sealed class ContainerdOpenAttributionTests : IDisposable
         Requires.Root();
         using var wanted = CtrContainer.Run();
         using var other = CtrContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new OpenGadget(), new ContainerSelector { ContainerName = wanted.Id });
+        using var session = RunningGadget.StartWithContainers(new OpenGadget(), new ContainerSelector { ContainerName = wanted.Id });
         var marker = "/" + Paths.UniqueName("open");
 
         Shell.TryRun("ctr", null, TimeSpan.FromSeconds(30), "-n", CtrContainer.Namespace, "task", "exec", "--exec-id", Paths.UniqueName("x"), other.Id, "cat", marker + "-other");

@@ -17,7 +17,7 @@ public sealed class CriAttributionTests
         using var pod = CriPod.Run(labels: Labels);
         pod.StartContainer("web");
         pod.StartContainer("sidecar");
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector());
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector());
         var marker = Paths.UniqueName("m");
 
         pod.Exec("web", "/bin/echo", marker, "web");
@@ -61,7 +61,7 @@ public sealed class CriAttributionTests
 
         void Check(ContainerSelector selector, string[] expected)
         {
-            using var session = GadgetSession.StartWithContainers(new ExecGadget(), selector);
+            using var session = RunningGadget.StartWithContainers(new ExecGadget(), selector);
             Trigger();
             foreach (var word in expected)
                 session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, word]), $"{word} with {selector.Describe()}");
@@ -77,7 +77,7 @@ public sealed class CriAttributionTests
     {
         Requires.Root();
         using var pod = CriPod.Run(labels: Labels);
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { Labels = ContainerSelector.ParseLabels("app=igtest-web") });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { Labels = ContainerSelector.ParseLabels("app=igtest-web") });
         var marker = Paths.UniqueName("m");
 
         pod.StartContainer("late", "/bin/echo", marker);
@@ -92,7 +92,7 @@ public sealed class CriAttributionTests
     {
         Requires.Root();
         using var container = CtrContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = container.Id });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = container.Id });
         var marker = Paths.UniqueName("m");
 
         container.Exec("/bin/echo", marker);
@@ -107,7 +107,7 @@ public sealed class CriAttributionTests
     public void A_ctr_container_started_after_the_gadget_has_its_first_exec_attributed()
     {
         Requires.Root();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector());
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector());
         var marker = Paths.UniqueName("m");
 
         using var container = CtrContainer.Run(null, "/bin/echo", marker);

@@ -14,7 +14,7 @@ public sealed class DockerAttributionTests
     {
         Requires.Root();
         using var container = DockerContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector());
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector());
         var marker = Paths.UniqueName("m");
 
         container.Exec("/bin/echo", marker);
@@ -33,7 +33,7 @@ public sealed class DockerAttributionTests
     public void The_first_exec_of_a_container_started_after_the_gadget_is_attributed()
     {
         Requires.Root();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector());
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector());
         var marker = Paths.UniqueName("m");
 
         using var container = DockerContainer.Run(command: ["/bin/echo", marker]);
@@ -50,7 +50,7 @@ public sealed class DockerAttributionTests
         Requires.Root();
         using var wanted = DockerContainer.Run();
         using var other = DockerContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = wanted.Name });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = wanted.Name });
         var marker = Paths.UniqueName("m");
 
         other.Exec("/bin/echo", marker, "other");
@@ -68,7 +68,7 @@ public sealed class DockerAttributionTests
     {
         Requires.Root();
         using var container = DockerContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { IncludeHost = true });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { IncludeHost = true });
         var marker = Paths.UniqueName("m");
 
         Shell.Run("/bin/echo", marker, "host");
@@ -86,7 +86,7 @@ public sealed class DockerAttributionTests
     {
         Requires.Root();
         using var container = DockerContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector());
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector());
         var marker = Paths.UniqueName("m");
 
         Shell.Run("/bin/echo", marker, "host");
@@ -103,7 +103,7 @@ public sealed class DockerAttributionTests
     {
         Requires.Root();
         using var container = DockerContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new OpenGadget(), new ContainerSelector { ContainerName = container.Name });
+        using var session = RunningGadget.StartWithContainers(new OpenGadget(), new ContainerSelector { ContainerName = container.Name });
         var missing = "/" + Paths.UniqueName("missing");
 
         container.Exec("/bin/cat", "/etc/passwd");
@@ -120,7 +120,7 @@ public sealed class DockerAttributionTests
     {
         Requires.Root();
         using var container = DockerContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = container.Name });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = container.Name });
         var mntns = session.Containers!.FindById(container.Id)!.MntnsId;
         Assert.Contains(mntns, KernelObjects.MountNamespaceFilterKeys());
 

@@ -15,7 +15,7 @@ public sealed class FilterMapRemovalTests
         using var pod = CriPod.Run();
         pod.StartContainer("web");
         pod.StartContainer("sidecar");
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { PodName = pod.Name });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { PodName = pod.Name });
         var web = session.Containers!.FindById(pod.ContainerId("web"))!.MntnsId;
         var sidecar = session.Containers!.FindById(pod.ContainerId("sidecar"))!.MntnsId;
         Assert.Contains(web, KernelObjects.MountNamespaceFilterKeys());
@@ -35,7 +35,7 @@ public sealed class FilterMapRemovalTests
     {
         Requires.Root();
         using var container = CtrContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = container.Id });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = container.Id });
         var mntns = session.Containers!.FindById(container.Id)!.MntnsId;
         Assert.Contains(mntns, KernelObjects.MountNamespaceFilterKeys());
 

@@ -17,7 +17,7 @@ public sealed class NetworkAttributionTests : IDisposable
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static void AssertInContainer(JsonElement e, DockerSite site, GadgetSession session, SocketsProcess process)
+    private static void AssertInContainer(JsonElement e, DockerSite site, RunningGadget session, SocketsProcess process)
     {
         Assert.Equal("docker", e.Str("runtime", "runtimeName"));
         Assert.Equal(site.Container.Name, e.Str("runtime", "containerName"));
@@ -29,7 +29,7 @@ public sealed class NetworkAttributionTests : IDisposable
         Assert.Equal(process.Pid, e.Num("pid"));
     }
 
-    private static void AssertInContainer(JsonElement e, DockerSite site, GadgetSession session, SocketsRun run)
+    private static void AssertInContainer(JsonElement e, DockerSite site, RunningGadget session, SocketsRun run)
     {
         Assert.Equal(site.Container.Name, e.Str("runtime", "containerName"));
         Assert.Equal(session.Containers!.FindById(site.Container.Id)!.MntnsId, (ulong)e.Num("mountnsid"));
@@ -43,7 +43,7 @@ public sealed class NetworkAttributionTests : IDisposable
     {
         Requires.Root();
         using var site = DockerSite.Start();
-        using var session = GadgetSession.StartWithContainers(new BindGadget(), new ContainerSelector { ContainerName = site.Container.Name });
+        using var session = RunningGadget.StartWithContainers(new BindGadget(), new ContainerSelector { ContainerName = site.Container.Name });
 
         var host = SocketsProcess.Run(Site.Host, "bind", "udp", "4", "127.0.0.1", "0");
         var inside = SocketsProcess.Run(site, "bind", "tcp", "6", "::1", "0", "reuseaddr");
@@ -62,8 +62,8 @@ public sealed class NetworkAttributionTests : IDisposable
     {
         Requires.Root();
         using var site = DockerSite.Start();
-        using var session = GadgetSession.StartWithContainers(new TcpGadget(), new ContainerSelector { ContainerName = site.Container.Name });
-        using var unfiltered = GadgetSession.Start(new TcpGadget());
+        using var session = RunningGadget.StartWithContainers(new TcpGadget(), new ContainerSelector { ContainerName = site.Container.Name });
+        using var unfiltered = RunningGadget.Start(new TcpGadget());
         using var listener = SocketsProcess.Start(site, "listen", "4", "127.0.0.1", "0", "accept=2");
         var port = listener.Next("listening").Int("port");
         // The same on the host: seen without -c, kept out with it.
@@ -98,7 +98,7 @@ public sealed class NetworkAttributionTests : IDisposable
     {
         Requires.Root();
         using var site = DockerSite.Start();
-        using var session = GadgetSession.StartWithContainers(new TcpconnectGadget(), new ContainerSelector { ContainerName = site.Container.Name }, ("latency", "true"));
+        using var session = RunningGadget.StartWithContainers(new TcpconnectGadget(), new ContainerSelector { ContainerName = site.Container.Name }, ("latency", "true"));
         using var listener = SocketsProcess.Start(site, "listen", "6", "::1", "0");
         var port = listener.Next("listening").Int("port");
         using var hostListener = SocketsProcess.Start(Site.Host, "listen", "6", "::1", "0");

@@ -19,9 +19,9 @@ public sealed class NetworkPodAttributionTests : OwningTest
 {
     private const int ServerPort = 8080;
 
-    private (GadgetSession Filtered, GadgetSession All) Trace(Func<TraceGadget> gadget, ContainerSelector selector, params (string Key, string Value)[] parameters) =>
-        (Own(GadgetSession.StartWithContainers(gadget(), selector, parameters)),
-         Own(GadgetSession.StartWithContainers(gadget(), new ContainerSelector(), parameters)));
+    private (RunningGadget Filtered, RunningGadget All) Trace(Func<TraceGadget> gadget, ContainerSelector selector, params (string Key, string Value)[] parameters) =>
+        (Own(RunningGadget.StartWithContainers(gadget(), selector, parameters)),
+         Own(RunningGadget.StartWithContainers(gadget(), new ContainerSelector(), parameters)));
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -36,7 +36,7 @@ public sealed class NetworkPodAttributionTests : OwningTest
 
     /// <summary>The filtered session has only events of <paramref name="pod"/>, none of the other's
     /// network namespace (read after the batch latency, so a leak would have arrived).</summary>
-    private static void AssertOnlyPod(GadgetSession session, CriPod pod, ulong otherNetns)
+    private static void AssertOnlyPod(RunningGadget session, CriPod pod, ulong otherNetns)
     {
         session.Settle();
         Assert.DoesNotContain(session.Records, e => InNetns(e, otherNetns));

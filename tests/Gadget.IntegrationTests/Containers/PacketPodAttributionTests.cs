@@ -23,9 +23,9 @@ public sealed class PacketPodAttributionTests : OwningTest
     public PacketPodAttributionTests() => _certificate = Own(new SelfSignedCertificate());
 
     /// <summary>A session with the pod filter under test, and one that sees every process.</summary>
-    private (GadgetSession Filtered, GadgetSession All) Trace(Func<TraceGadget> gadget, ContainerSelector selector, params (string Key, string Value)[] parameters) =>
-        (Own(GadgetSession.StartWithContainers(gadget(), selector, parameters)),
-         Own(GadgetSession.StartWithContainers(gadget(), new ContainerSelector { IncludeHost = true }, parameters)));
+    private (RunningGadget Filtered, RunningGadget All) Trace(Func<TraceGadget> gadget, ContainerSelector selector, params (string Key, string Value)[] parameters) =>
+        (Own(RunningGadget.StartWithContainers(gadget(), selector, parameters)),
+         Own(RunningGadget.StartWithContainers(gadget(), new ContainerSelector { IncludeHost = true }, parameters)));
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -33,14 +33,14 @@ public sealed class PacketPodAttributionTests : OwningTest
         e.IsEvent() && e.Str("qr") == qr && e.Str("name") == DnsServer.Name + "." && e.Str("pktType") == pktType && (ulong)e.Num("netnsid") == netns;
 
     /// <summary>After the batch latency, the filtered session holds events of <paramref name="pod"/> only.</summary>
-    private static void AssertOnlyPod(GadgetSession session, CriPod pod)
+    private static void AssertOnlyPod(RunningGadget session, CriPod pod)
     {
         session.Settle();
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal(pod.Name, e.Str("k8s", "podName")));
     }
 
     /// <summary>The query nslookup sent from the pod and the answer it got, attributed to the pod.</summary>
-    private static void AssertLookup(GadgetSession session, CriPod pod, ulong netns, int serverPort)
+    private static void AssertLookup(RunningGadget session, CriPod pod, ulong netns, int serverPort)
     {
         var query = session.WaitFor(e => IsDns(e, "Q", "OUTGOING", netns), "for the pod's query");
         AssertInPod(query, pod, "web", session);

@@ -31,7 +31,7 @@ public sealed partial class ProcessPodAttributionTests
         Requires.Root();
         using var pod = CriPod.Run();
         var hog = StartLimitedContainer(pod, "app");
-        using var session = GadgetSession.StartWithContainers(new OomkillGadget(), new ContainerSelector { PodName = pod.Name });
+        using var session = RunningGadget.StartWithContainers(new OomkillGadget(), new ContainerSelector { PodName = pod.Name });
 
         RunOutOfMemory(pod, "app", hog);
 
@@ -51,7 +51,7 @@ public sealed partial class ProcessPodAttributionTests
         var hog = StartLimitedContainer(pod, "app");
         using var other = CriPod.Run(ns: UniqueNamespace());
         var otherHog = StartLimitedContainer(other, "app");
-        using var session = GadgetSession.StartWithContainers(new OomkillGadget(), new ContainerSelector { Namespace = other.Namespace });
+        using var session = RunningGadget.StartWithContainers(new OomkillGadget(), new ContainerSelector { Namespace = other.Namespace });
 
         RunOutOfMemory(pod, "app", hog);
         RunOutOfMemory(other, "app", otherHog);
@@ -68,10 +68,10 @@ public sealed partial class ProcessPodAttributionTests
     private static void WriteFileInPod(CriPod pod, string container, string name) =>
         pod.Exec(container, "dd", "if=/dev/zero", $"of=/{name}", $"bs={DdBlockSize}", $"count={DdBlocks}", "conv=fsync");
 
-    private static GadgetSession StartFsslower(ContainerSelector selector) =>
-        GadgetSession.StartWithContainers(new FsslowerGadget(), selector, ("filesystem", "overlay"), ("min", "0"));
+    private static RunningGadget StartFsslower(ContainerSelector selector) =>
+        RunningGadget.StartWithContainers(new FsslowerGadget(), selector, ("filesystem", "overlay"), ("min", "0"));
 
-    private static List<JsonElement> FileEvents(GadgetSession session, string name) =>
+    private static List<JsonElement> FileEvents(RunningGadget session, string name) =>
         session.Records.Where(r => r.IsEvent() && r.Str("file") == name).ToList();
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
     }
 
     /// <summary>Nothing of the left-out container came through; every event is the selected pod's.</summary>
-    private static void AssertLeftOut(GadgetSession session, CriPod leftOut, string container, CriPod selected)
+    private static void AssertLeftOut(RunningGadget session, CriPod leftOut, string container, CriPod selected)
     {
         session.Settle();
         var mntns = MountNamespace.Of(leftOut.ContainerPid(container));
@@ -76,7 +76,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         using var pod = CriPod.Run();
         pod.StartContainer("app");
         var init = pod.ContainerPid("app");
-        using var session = GadgetSession.StartWithContainers(new SignalGadget(), new ContainerSelector { PodName = pod.Name });
+        using var session = RunningGadget.StartWithContainers(new SignalGadget(), new ContainerSelector { PodName = pod.Name });
 
         SignalInPod(pod, "app");
 
@@ -105,7 +105,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         pod.StartContainer("app");
         using var other = CriPod.Run();
         other.StartContainer("app");
-        using var session = GadgetSession.StartWithContainers(new SignalGadget(), new ContainerSelector { PodName = other.Name });
+        using var session = RunningGadget.StartWithContainers(new SignalGadget(), new ContainerSelector { PodName = other.Name });
 
         SignalInPod(pod, "app");
         SignalInPod(other, "app");
@@ -122,7 +122,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         using var pod = CriPod.Run();
         pod.StartContainer("admin", new CriContainerOptions { AddCapabilities = ["SYS_ADMIN"] });
         pod.StartContainer("plain");
-        using var session = GadgetSession.StartWithContainers(new MountGadget(), new ContainerSelector { PodName = pod.Name });
+        using var session = RunningGadget.StartWithContainers(new MountGadget(), new ContainerSelector { PodName = pod.Name });
         var allowed = Paths.UniqueName("igt-src");
         var refused = Paths.UniqueName("igt-src");
 
@@ -157,7 +157,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         pod.StartContainer("plain");
         using var other = CriPod.Run(ns: UniqueNamespace());
         other.StartContainer("plain");
-        using var session = GadgetSession.StartWithContainers(new MountGadget(), new ContainerSelector { Namespace = other.Namespace });
+        using var session = RunningGadget.StartWithContainers(new MountGadget(), new ContainerSelector { Namespace = other.Namespace });
         var source = Paths.UniqueName("igt-src");
 
         pod.TryExec("plain", "sh", "-c", $"mkdir /mnt && mount -t tmpfs {source} /mnt");
@@ -179,7 +179,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         using var pod = CriPod.Run();
         pod.StartContainer("app");
         pod.StartContainer("nochown", new CriContainerOptions { DropCapabilities = ["CHOWN"] });
-        using var session = GadgetSession.StartWithContainers(new CapabilitiesGadget(), new ContainerSelector { PodName = pod.Name });
+        using var session = RunningGadget.StartWithContainers(new CapabilitiesGadget(), new ContainerSelector { PodName = pod.Name });
 
         var allowedRun = ChownInPod(pod, "app");
         var deniedRun = ChownInPod(pod, "nochown");
@@ -210,7 +210,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
         using var pod = CriPod.Run();
         pod.StartContainer("app");
         pod.StartContainer("side");
-        using var session = GadgetSession.StartWithContainers(new CapabilitiesGadget(), new ContainerSelector { PodName = pod.Name, ContainerName = "side" });
+        using var session = RunningGadget.StartWithContainers(new CapabilitiesGadget(), new ContainerSelector { PodName = pod.Name, ContainerName = "side" });
 
         ChownInPod(pod, "app");
         ChownInPod(pod, "side");

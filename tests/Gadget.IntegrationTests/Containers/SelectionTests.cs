@@ -16,7 +16,7 @@ public sealed class SelectionTests
         Requires.Root();
         using var docker = DockerContainer.Run();
         using var ctr = CtrContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { Runtimes = new HashSet<string> { runtime } });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { Runtimes = new HashSet<string> { runtime } });
         var marker = Paths.UniqueName("m");
 
         docker.Exec("/bin/echo", marker, "docker");
@@ -37,7 +37,7 @@ public sealed class SelectionTests
         Requires.Root();
         using var wanted = DockerContainer.Run();
         using var other = DockerContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = wanted.Name, IncludeHost = true });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { ContainerName = wanted.Name, IncludeHost = true });
         var marker = Paths.UniqueName("m");
 
         other.Exec("/bin/echo", marker, "other");
@@ -63,7 +63,7 @@ public sealed class SelectionTests
         Requires.Root();
         using var docker = DockerContainer.Run();
         using var ctr = CtrContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new ExecGadget(), new ContainerSelector { Runtimes = new HashSet<string> { "docker" }, IncludeHost = true });
+        using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector { Runtimes = new HashSet<string> { "docker" }, IncludeHost = true });
         var marker = Paths.UniqueName("m");
 
         ctr.Exec("/bin/echo", marker, "containerd");

@@ -46,7 +46,7 @@ internal static class PodNetwork
 
     /// <summary>The event comes from <paramref name="container"/> of <paramref name="pod"/>: CRI
     /// runtime and ids, Kubernetes names, the container's mount namespace and the pod's network one.</summary>
-    public static void AssertInPod(JsonElement e, CriPod pod, string container, GadgetSession session)
+    public static void AssertInPod(JsonElement e, CriPod pod, string container, RunningGadget session)
     {
         Assert.Equal("containerd", e.Str("runtime", "runtimeName"));
         Assert.Equal(pod.ContainerId(container), e.Str("runtime", "containerId"));

@@ -18,7 +18,7 @@ public sealed class LeakDetectionTests : IDisposable
     public void Every_map_and_program_of_a_running_gadget_is_recognised()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new OpenGadget());
+        using var session = RunningGadget.Start(new OpenGadget());
 
         AssertAllHeldAreRecognised(["events", "lost_events", "mntns_filter", "ig_open.rodata"]);
     }

@@ -83,7 +83,7 @@ public sealed class TransportTests : IDisposable
 
     /// <summary>trace open limited (in the kernel) to one directory, into a sink that notes when
     /// each event happened and when its batch was flushed, both on the kernel's boot clock.</summary>
-    private sealed class TimedRun : IEventSink, IDisposable
+    private sealed class TimedRun : IGadgetSink, IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly ManualResetEventSlim _attached = new();
@@ -107,7 +107,7 @@ public sealed class TransportTests : IDisposable
             {
                 try
                 {
-                    _summary = GadgetRunner.Run(gadget, options, this, _stop.Token);
+                    _summary = GadgetSession.Run(gadget, options, this, _stop.Token);
                 }
                 catch (Exception e)
                 {
@@ -166,7 +166,9 @@ public sealed class TransportTests : IDisposable
             return _summary!;
         }
 
-        public void Start() { }
+        public void Start(SinkStart start) { }
+
+        public void Frame(Frame frame) { }
 
         public void Event(in EventRecord record) => _pending.Add((long)record.Header.Timestamp);
 

@@ -21,7 +21,7 @@ public sealed class TraceBindTests : IDisposable
         return ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    private static JsonElement EventOf(GadgetSession session, SocketsRun run, int port) =>
+    private static JsonElement EventOf(RunningGadget session, SocketsRun run, int port) =>
         session.WaitFor(e => e.IsEvent() && e.Num("pid") == run.Pid && e.Num("port") == port, $"for the bind of pid {run.Pid} to port {port}");
 
     [Theory]
@@ -32,7 +32,7 @@ public sealed class TraceBindTests : IDisposable
     public void Reports_binds_of_each_protocol_and_family_with_every_field(string protocol, string version, string address, string protoName)
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new BindGadget());
+        using var session = RunningGadget.Start(new BindGadget());
 
         var run = SocketsProcess.Run(Site.Host, "bind", protocol, version, address, "0", "reuseaddr");
 
@@ -59,7 +59,7 @@ public sealed class TraceBindTests : IDisposable
     public void Socket_options_show_as_the_reference_letters()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new BindGadget());
+        using var session = RunningGadget.Start(new BindGadget());
 
         // IP_FREEBIND lets the socket take an address no interface has (TEST-NET-1: nothing is sent).
         var run = SocketsProcess.Run(Site.Host, "bind", "udp", "4", "192.0.2.77", "0", "reuseport", "freebind", "transparent", "noport");
@@ -75,7 +75,7 @@ public sealed class TraceBindTests : IDisposable
     {
         Requires.Root();
         var port = FreePort(System.Net.Sockets.AddressFamily.InterNetworkV6);
-        using var session = GadgetSession.Start(new BindGadget(), ("ignore-errors", "false"));
+        using var session = RunningGadget.Start(new BindGadget(), ("ignore-errors", "false"));
 
         var inUse = SocketsProcess.Run(Site.Host, "bind", "tcp", "6", "::1", Text(port), "twice");
         // Ports below 1024 need CAP_NET_BIND_SERVICE, which uid 65534 does not have.
@@ -102,7 +102,7 @@ public sealed class TraceBindTests : IDisposable
     {
         Requires.Root();
         var port = FreePort();
-        using var session = GadgetSession.Start(new BindGadget());
+        using var session = RunningGadget.Start(new BindGadget());
 
         var run = SocketsProcess.Run(Site.Host, "bind", "tcp", "4", "127.0.0.1", Text(port), "twice");
 
@@ -117,7 +117,7 @@ public sealed class TraceBindTests : IDisposable
         Requires.Root();
         var wanted = FreePort();
         var other = FreePort();
-        using var session = GadgetSession.Start(new BindGadget(), ("ports", $"{wanted},1"));
+        using var session = RunningGadget.Start(new BindGadget(), ("ports", $"{wanted},1"));
 
         var otherRun = SocketsProcess.Run(Site.Host, "bind", "udp", "4", "127.0.0.1", Text(other));
         var wantedRun = SocketsProcess.Run(Site.Host, "bind", "udp", "4", "127.0.0.1", Text(wanted));
@@ -136,7 +136,7 @@ public sealed class TraceBindTests : IDisposable
         using var other = SocketsProcess.Start(Site.Host, "bind", "udp", "6", "::1", "0", "wait");
         wanted.Next("waiting");
         other.Next("waiting");
-        using var session = GadgetSession.Start(new BindGadget(), ("pids", Text(wanted.Pid)));
+        using var session = RunningGadget.Start(new BindGadget(), ("pids", Text(wanted.Pid)));
 
         other.WriteLine("go");
         var otherPort = other.Next("bind").Int("port");
@@ -158,7 +158,7 @@ public sealed class TraceBindTests : IDisposable
         // A name that exists only inside the namespace: user space on the host could not resolve it.
         var device = "igtd" + Guid.NewGuid().ToString("N")[..6];
         ns.AddInterface(device, "10.213.7.1/24", "fd00:213:7::1/64");
-        using var session = GadgetSession.Start(new BindGadget());
+        using var session = RunningGadget.Start(new BindGadget());
 
         var v4 = SocketsProcess.Run(ns, "bind", "tcp", "4", "10.213.7.1", "0", $"dev={device}");
         var v6 = SocketsProcess.Run(ns, "bind", "udp", "6", "fd00:213:7::1", "0", $"dev={device}");

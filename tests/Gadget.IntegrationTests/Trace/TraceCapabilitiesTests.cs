@@ -52,7 +52,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
         Requires.Root();
         var chown = Unique("/bin/chown", "igc");
         var comm = Path.GetFileName(chown);
-        using var session = GadgetSession.Start(new CapabilitiesGadget());
+        using var session = RunningGadget.Start(new CapabilitiesGadget());
 
         Assert.Equal(0, Run(chown, "1:1", _file).ExitCode);
         Assert.NotEqual(0, AsNobody(chown, "0:0", _file).ExitCode);
@@ -80,8 +80,8 @@ public sealed class TraceCapabilitiesTests : IDisposable
         Assert.Superset(new HashSet<CapabilityCallerKind> { CapabilityCallerKind.Check, CapabilityCallerKind.Pass, CapabilityCallerKind.NoAudit, CapabilityCallerKind.InSetId }, kinds);
         var chown = Unique("/bin/chown", "igc");
         var comm = Path.GetFileName(chown);
-        using var auditOnly = GadgetSession.Start(new CapabilitiesGadget());
-        using var everything = GadgetSession.Start(new CapabilitiesGadget(), ("audit-only", "false"));
+        using var auditOnly = RunningGadget.Start(new CapabilitiesGadget());
+        using var everything = RunningGadget.Start(new CapabilitiesGadget(), ("audit-only", "false"));
 
         Run(chown, "1:1", _file);
 
@@ -100,7 +100,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
         Requires.Root();
         var setpriv = Unique("/usr/bin/setpriv", "igp");
         var comm = Path.GetFileName(setpriv);
-        using var session = GadgetSession.Start(new CapabilitiesGadget());
+        using var session = RunningGadget.Start(new CapabilitiesGadget());
 
         Run(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "/bin/true");
 
@@ -116,8 +116,8 @@ public sealed class TraceCapabilitiesTests : IDisposable
         Requires.Root();
         var chown = Unique("/bin/chown", "igc");
         var comm = Path.GetFileName(chown);
-        using var unique = GadgetSession.Start(new CapabilitiesGadget(), ("unique", "true"));
-        using var all = GadgetSession.Start(new CapabilitiesGadget());
+        using var unique = RunningGadget.Start(new CapabilitiesGadget(), ("unique", "true"));
+        using var all = RunningGadget.Start(new CapabilitiesGadget());
 
         // Three chowns in a mount namespace of their own: a container of their own.
         var mntns = MountNamespace.Parse(Shell.Run("unshare", "-m", "--propagation", "private", "/bin/sh", "-c",
@@ -155,8 +155,8 @@ public sealed class TraceCapabilitiesTests : IDisposable
     {
         Requires.Root();
         using var container = DockerContainer.Run(dockerOptions: ["--cap-drop", "CHOWN"]);
-        using var session = GadgetSession.StartWithContainers(new CapabilitiesGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
-        using var unfiltered = GadgetSession.Start(new CapabilitiesGadget());
+        using var session = RunningGadget.StartWithContainers(new CapabilitiesGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
+        using var unfiltered = RunningGadget.Start(new CapabilitiesGadget());
         var hostChown = Unique("/bin/chown", "igc");
 
         var result = Shell.TryRun("docker", null, TimeSpan.FromSeconds(30), "exec", container.Name, "sh", "-c", "echo x > /tmp/f && chown 1:1 /tmp/f");

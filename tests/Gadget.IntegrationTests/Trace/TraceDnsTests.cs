@@ -14,10 +14,10 @@ namespace Gadget.IntegrationTests.Trace;
 public sealed class TraceDnsTests : OwningTest
 {
 
-    private GadgetSession Trace(params (string Key, string Value)[] parameters) =>
-        Own(GadgetSession.Start(new DnsGadget(), parameters));
+    private RunningGadget Trace(params (string Key, string Value)[] parameters) =>
+        Own(RunningGadget.Start(new DnsGadget(), parameters));
 
-    private GadgetSession Trace(RunOptions options) => Own(GadgetSession.Start(new DnsGadget(), options));
+    private RunningGadget Trace(RunOptions options) => Own(RunningGadget.Start(new DnsGadget(), options));
 
     private static ParameterValues Parameters(params (string Key, string Value)[] values) =>
         new(new DnsGadget().Parameters, values.Select(v => new KeyValuePair<string, string>(v.Key, v.Value)));
@@ -225,7 +225,7 @@ public sealed class TraceDnsTests : OwningTest
         var container = Own(DockerContainer.Run(dockerOptions: ["--network", "none"]));
         var containerNs = NetworkNamespace.OfProcess(container.Pid);
         var server = Own(DnsServer.Start(containerNs, "127.0.0.1", 53));
-        var session = Own(GadgetSession.StartWithContainers(new DnsGadget(), new ContainerSelector { ContainerName = container.Name }));
+        var session = Own(RunningGadget.StartWithContainers(new DnsGadget(), new ContainerSelector { ContainerName = container.Name }));
 
         container.Exec("nslookup", "-type=a", DnsServer.Name, "127.0.0.1");
 
@@ -278,7 +278,7 @@ public sealed class TraceDnsTests : OwningTest
         // Nobody listens on the port: only the queries are DNS traffic, so every event is one of
         // them, and a one-page ring must overflow and count what it dropped.
         var port = Random.Shared.Next(20000, 60000).ToString(CultureInfo.InvariantCulture);
-        var session = Own(GadgetSession.StartWithContainers(new DnsGadget(), new ContainerSelector { ContainerName = site.Container.Name },
+        var session = Own(RunningGadget.StartWithContainers(new DnsGadget(), new ContainerSelector { ContainerName = site.Container.Name },
             new RunOptions { Parameters = Parameters(("ports", port)), RingBufferBytes = 4096 }));
 
         var output = RunIn(site, Helpers.DnsBurst, "127.0.0.1", port, "20000", "burst.igtest");

@@ -32,7 +32,7 @@ public sealed class TraceExecTests : IDisposable
         Requires.Root();
         var binary = UniqueBinary();
         var name = Path.GetFileName(binary);
-        using var session = GadgetSession.Start(new ExecGadget());
+        using var session = RunningGadget.Start(new ExecGadget());
 
         var pid = Shell.RunAndGetPid(binary, "first arg", "--second");
 
@@ -53,7 +53,7 @@ public sealed class TraceExecTests : IDisposable
         var missing = Path.Combine(_dir, "missing-" + Guid.NewGuid().ToString("N")[..6]);
         var notExecutable = Path.Combine(_dir, "plain-" + Guid.NewGuid().ToString("N")[..6]);
         File.WriteAllText(notExecutable, "data");
-        using var session = GadgetSession.Start(new ExecGadget());
+        using var session = RunningGadget.Start(new ExecGadget());
 
         Shell.TryRun("/bin/sh", null, TimeSpan.FromSeconds(10), "-c", $"{missing} one; {notExecutable} two");
 
@@ -71,7 +71,7 @@ public sealed class TraceExecTests : IDisposable
         Requires.Root();
         var missing = Path.Combine(_dir, "missing-" + Guid.NewGuid().ToString("N")[..6]);
         var binary = UniqueBinary();
-        using var session = GadgetSession.Start(new ExecGadget(), ("ignore-errors", "true"));
+        using var session = RunningGadget.Start(new ExecGadget(), ("ignore-errors", "true"));
 
         Shell.TryRun("/bin/sh", null, TimeSpan.FromSeconds(10), "-c", $"{missing}; {binary}");
 
@@ -86,7 +86,7 @@ public sealed class TraceExecTests : IDisposable
         Requires.Root();
         var binary = UniqueBinary();
         var longArg = new string('a', 3000);
-        using var session = GadgetSession.Start(new ExecGadget());
+        using var session = RunningGadget.Start(new ExecGadget());
 
         Shell.RunAndGetPid(binary, longArg, longArg, longArg, "tail");
 
@@ -105,7 +105,7 @@ public sealed class TraceExecTests : IDisposable
     {
         Requires.Root();
         var binary = UniqueBinary();
-        using var session = GadgetSession.Start(new ExecGadget(), ("paths", "true"));
+        using var session = RunningGadget.Start(new ExecGadget(), ("paths", "true"));
 
         var start = new System.Diagnostics.ProcessStartInfo(binary) { WorkingDirectory = "/usr/share" };
         System.Diagnostics.Process.Start(start)!.WaitForExit();

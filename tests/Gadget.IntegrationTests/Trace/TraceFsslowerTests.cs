@@ -46,10 +46,10 @@ public sealed class TraceFsslowerTests : IDisposable
     private static string FileSystemOf(string path) =>
         Shell.Run("findmnt", "-n", "-o", "FSTYPE", "--target", path).Trim().Split('\n')[^1]; // the top of stacked mounts
 
-    private static GadgetSession Start(string fileSystem, uint minMs, FsslowerGadget? gadget = null) =>
-        GadgetSession.Start(gadget ?? new FsslowerGadget(), ("filesystem", fileSystem), ("min", minMs.ToString(CultureInfo.InvariantCulture)));
+    private static RunningGadget Start(string fileSystem, uint minMs, FsslowerGadget? gadget = null) =>
+        RunningGadget.Start(gadget ?? new FsslowerGadget(), ("filesystem", fileSystem), ("min", minMs.ToString(CultureInfo.InvariantCulture)));
 
-    private static List<JsonElement> EventsFor(GadgetSession session, string file) =>
+    private static List<JsonElement> EventsFor(RunningGadget session, string file) =>
         session.Records.Where(r => r.IsEvent() && r.Str("file") == file).ToList();
 
     private static void AssertOp(JsonElement e, Run run, string op, long bytes, long offset)
@@ -203,8 +203,8 @@ public sealed class TraceFsslowerTests : IDisposable
         var helper = Helpers.FsOps;
         var backing = FileSystemOf("/var/lib/docker");
         using var container = DockerContainer.Run(dockerOptions: ["-v", $"{Path.GetDirectoryName(helper)}:/igt-helpers:ro"]);
-        using var disk = GadgetSession.StartWithContainers(new FsslowerGadget(), new Gadget.Containers.ContainerSelector(), ("filesystem", backing), ("min", "0"));
-        using var overlay = GadgetSession.StartWithContainers(new FsslowerGadget(), new Gadget.Containers.ContainerSelector(), ("filesystem", "overlay"), ("min", "0"));
+        using var disk = RunningGadget.StartWithContainers(new FsslowerGadget(), new Gadget.Containers.ContainerSelector(), ("filesystem", backing), ("min", "0"));
+        using var overlay = RunningGadget.StartWithContainers(new FsslowerGadget(), new Gadget.Containers.ContainerSelector(), ("filesystem", "overlay"), ("min", "0"));
         var name = "data-" + Guid.NewGuid().ToString("N")[..8];
 
         // In the container's own root, on the overlay over /var/lib/docker.

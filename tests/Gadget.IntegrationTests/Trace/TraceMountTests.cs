@@ -54,7 +54,7 @@ public sealed partial class TraceMountTests : IDisposable
     public void Reports_mounts_and_umounts_with_their_arguments_result_and_latency()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new MountGadget());
+        using var session = RunningGadget.Start(new MountGadget());
 
         var mntns = MountInPrivateNamespace();
 
@@ -90,7 +90,7 @@ public sealed partial class TraceMountTests : IDisposable
     {
         Requires.Root();
         var options = new Gadget.Runtime.RunOptions { MountNamespaceFilter = new FixedMountNamespaces(MountNamespace.Own) };
-        using var session = GadgetSession.Start(new MountGadget(), options);
+        using var session = RunningGadget.Start(new MountGadget(), options);
 
         var other = MountInPrivateNamespace();
         // A mount in this namespace that changes nothing: its source does not exist.
@@ -156,7 +156,7 @@ public sealed partial class TraceMountTests : IDisposable
     {
         Requires.Root();
         using var mountsnoop = ReferenceTool.Start("mountsnoop", "COMM");
-        using var session = GadgetSession.Start(new MountGadget());
+        using var session = RunningGadget.Start(new MountGadget());
 
         var mntns = MountInPrivateNamespace();
 
@@ -194,7 +194,7 @@ public sealed partial class TraceMountTests : IDisposable
     {
         Requires.Root();
         using var container = DockerContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new MountGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
+        using var session = RunningGadget.StartWithContainers(new MountGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
 
         // Docker's seccomp profile refuses mount to a container without CAP_SYS_ADMIN: the call
         // fails before it starts (only its exit is traced), and shows all the same.

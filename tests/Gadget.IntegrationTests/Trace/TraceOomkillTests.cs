@@ -65,7 +65,7 @@ public sealed class TraceOomkillTests : IDisposable
     {
         Requires.Root();
         using var cgroup = MemoryCgroup.Create(Limit);
-        using var session = GadgetSession.Start(new OomkillGadget());
+        using var session = RunningGadget.Start(new OomkillGadget());
 
         var kill = RunOutOfMemory(cgroup);
 
@@ -86,7 +86,7 @@ public sealed class TraceOomkillTests : IDisposable
         using var cgroup = MemoryCgroup.Create(Limit);
         // Only the killer's namespace: the kill belongs to the victim's, so it is left out.
         var options = new Gadget.Runtime.RunOptions { MountNamespaceFilter = new FixedMountNamespaces(MountNamespace.Own) };
-        using var session = GadgetSession.Start(new OomkillGadget(), options);
+        using var session = RunningGadget.Start(new OomkillGadget(), options);
 
         var kill = RunOutOfMemory(cgroup);
 
@@ -100,8 +100,8 @@ public sealed class TraceOomkillTests : IDisposable
         Requires.Root();
         var helpers = Path.GetDirectoryName(Helpers.Hog)!;
         using var container = DockerContainer.Run(dockerOptions: ["--memory", "64m", "--memory-swap", "64m", "-v", $"{helpers}:/igt-helpers:ro"]);
-        using var session = GadgetSession.StartWithContainers(new OomkillGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
-        using var unfiltered = GadgetSession.Start(new OomkillGadget());
+        using var session = RunningGadget.StartWithContainers(new OomkillGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
+        using var unfiltered = RunningGadget.Start(new OomkillGadget());
         using var cgroup = MemoryCgroup.Create(Limit);
 
         // An OOM kill outside the container (host processes in a memory cgroup of their own).

@@ -46,14 +46,14 @@ public sealed class TraceSignalTests : IDisposable
 
     private static Sent Key(JsonElement e) => new(e.Num("pid"), e.Str("comm")!, Signal(e), e.Num("tpid"), e.Num("ret"));
 
-    private static List<Sent> EventsOf(GadgetSession session, Run run) =>
+    private static List<Sent> EventsOf(RunningGadget session, Run run) =>
         session.Records.Where(r => r.IsEvent() && r.Str("comm") == run.Comm).Select(Key).ToList();
 
     [Fact]
     public void Reports_sent_signals_the_kernels_own_and_failed_sends()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new SignalGadget());
+        using var session = RunningGadget.Start(new SignalGadget());
 
         var run = RunSignaler();
 
@@ -76,7 +76,7 @@ public sealed class TraceSignalTests : IDisposable
     public void Signal_and_failed_only_keep_just_what_they_ask_for()
     {
         Requires.Root();
-        using (var session = GadgetSession.Start(new SignalGadget(), ("signal", "USR2")))
+        using (var session = RunningGadget.Start(new SignalGadget(), ("signal", "USR2")))
         {
             var run = RunSignaler();
 
@@ -84,7 +84,7 @@ public sealed class TraceSignalTests : IDisposable
             session.Settle();
             Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal("SIGUSR2", e.Str("signal")));
         }
-        using (var session = GadgetSession.Start(new SignalGadget(), ("failed-only", "true")))
+        using (var session = RunningGadget.Start(new SignalGadget(), ("failed-only", "true")))
         {
             var run = RunSignaler();
 
@@ -106,7 +106,7 @@ public sealed class TraceSignalTests : IDisposable
         File.Copy(Helpers.Signaler, path);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         using var sleeper = System.Diagnostics.Process.Start("sleep", "60");
-        using var session = GadgetSession.Start(new SignalGadget(), ("kill-only", killOnly ? "true" : "false"));
+        using var session = RunningGadget.Start(new SignalGadget(), ("kill-only", killOnly ? "true" : "false"));
 
         // The call never gets past seccomp: the entry tracepoint does not see it, the exit one does.
         var result = Shell.Run(path, "seccomp", sleeper.Id.ToString(CultureInfo.InvariantCulture)).Trim();
@@ -123,7 +123,7 @@ public sealed class TraceSignalTests : IDisposable
     public void Pid_keeps_only_that_senders_signals()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new SignalGadget(), ("pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
+        using var session = RunningGadget.Start(new SignalGadget(), ("pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
         using var sleeper = System.Diagnostics.Process.Start("sleep", "60");
 
         var run = RunSignaler(); // another sender: left out
@@ -141,7 +141,7 @@ public sealed class TraceSignalTests : IDisposable
     public void Kill_only_shows_the_kill_syscalls_with_their_result()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new SignalGadget(), ("kill-only", "true"));
+        using var session = RunningGadget.Start(new SignalGadget(), ("kill-only", "true"));
 
         var run = RunSignaler();
 
@@ -181,7 +181,7 @@ public sealed class TraceSignalTests : IDisposable
     {
         Requires.Root();
         using var sigsnoop = killOnly ? ReferenceTool.Start("sigsnoop", "TIME", "-k") : ReferenceTool.Start("sigsnoop", "TIME");
-        using var session = GadgetSession.Start(new SignalGadget(), ("kill-only", killOnly ? "true" : "false"));
+        using var session = RunningGadget.Start(new SignalGadget(), ("kill-only", killOnly ? "true" : "false"));
 
         var run = RunSignaler();
 
@@ -209,7 +209,7 @@ public sealed class TraceSignalTests : IDisposable
     {
         Requires.Root();
         using var container = DockerContainer.Run();
-        using var session = GadgetSession.StartWithContainers(new SignalGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
+        using var session = RunningGadget.StartWithContainers(new SignalGadget(), new Gadget.Containers.ContainerSelector { ContainerName = container.Name });
 
         // The container's init ignores signals it has no handler for; they are sent all the same.
         container.Exec("kill", "-USR2", "1");

@@ -74,7 +74,7 @@ public sealed class TraceSniTests : OwningTest
     {
         Requires.Root();
         var (server, port) = StartServer(null);
-        var session = Own(GadgetSession.Start(new SniGadget()));
+        var session = Own(RunningGadget.Start(new SniGadget()));
         var name = UniqueName();
 
         var client = Hello(null, port, name);
@@ -95,7 +95,7 @@ public sealed class TraceSniTests : OwningTest
         Requires.Root();
         var ns = Own(NetworkNamespace.Create("igtn"));
         var (_, port) = StartServer(ns);
-        var session = Own(GadgetSession.Start(new SniGadget()));
+        var session = Own(RunningGadget.Start(new SniGadget()));
         var name = UniqueName();
 
         var client = Hello(ns, port, name);
@@ -110,7 +110,7 @@ public sealed class TraceSniTests : OwningTest
     {
         Requires.Root();
         var (_, port) = StartServer(null);
-        var session = Own(GadgetSession.Start(new SniGadget()));
+        var session = Own(RunningGadget.Start(new SniGadget()));
         var name = UniqueName();
 
         var anonymous = Hello(null, port, null);
@@ -151,8 +151,8 @@ public sealed class TraceSniTests : OwningTest
         // The server is a host process in the container's network namespace.
         var containerNs = NetworkNamespace.OfProcess(container.Pid);
         var (server, port) = StartServer(containerNs);
-        var session = Own(GadgetSession.StartWithContainers(new SniGadget(), new ContainerSelector { ContainerName = container.Name }));
-        var unfiltered = Own(GadgetSession.Start(new SniGadget()));
+        var session = Own(RunningGadget.StartWithContainers(new SniGadget(), new ContainerSelector { ContainerName = container.Name }));
+        var unfiltered = Own(RunningGadget.Start(new SniGadget()));
         var name = UniqueName();
         var hostName = UniqueName();
 

@@ -50,7 +50,7 @@ public sealed class TraceTcpTests : IDisposable
     {
         Requires.Root();
         var ip = int.Parse(version, CultureInfo.InvariantCulture);
-        using var session = GadgetSession.Start(new TcpGadget());
+        using var session = RunningGadget.Start(new TcpGadget());
         using var listener = SocketsProcess.Start(Site.Host, "listen", version, address, "0");
         var serverPort = listener.Next("listening").Int("port");
 
@@ -92,7 +92,7 @@ public sealed class TraceTcpTests : IDisposable
     {
         Requires.Root();
         var closedPort = TraceBindTests.FreePort();
-        using var session = GadgetSession.Start(new TcpGadget());
+        using var session = RunningGadget.Start(new TcpGadget());
 
         var client = SocketsProcess.Run(Site.Host, "connect", "4", "127.0.0.1", Text(closedPort));
 
@@ -111,7 +111,7 @@ public sealed class TraceTcpTests : IDisposable
     {
         Requires.Root();
         var closedPort = TraceBindTests.FreePort();
-        using var session = GadgetSession.Start(new TcpGadget(), ("failure-only", "true"));
+        using var session = RunningGadget.Start(new TcpGadget(), ("failure-only", "true"));
         using var listener = SocketsProcess.Start(Site.Host, "listen", "6", "::1", "0");
         var serverPort = listener.Next("listening").Int("port");
 
@@ -133,7 +133,7 @@ public sealed class TraceTcpTests : IDisposable
     public void Only_flags_keep_one_kind_of_event(string flag, string kept)
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new TcpGadget(), (flag, "true"));
+        using var session = RunningGadget.Start(new TcpGadget(), (flag, "true"));
         using var listener = SocketsProcess.Start(Site.Host, "listen", "4", "127.0.0.1", "0");
         var serverPort = listener.Next("listening").Int("port");
 
@@ -153,7 +153,7 @@ public sealed class TraceTcpTests : IDisposable
     {
         Requires.Root();
         var e = Assert.Throws<InvalidOperationException>(() =>
-            GadgetSession.Start(new TcpGadget(), ("accept-only", "true"), ("connect-only", "true")).Dispose());
+            RunningGadget.Start(new TcpGadget(), ("accept-only", "true"), ("connect-only", "true")).Dispose());
         Assert.Contains("--accept-only and --connect-only", e.Message, StringComparison.Ordinal);
     }
 
@@ -161,7 +161,7 @@ public sealed class TraceTcpTests : IDisposable
     public void Shutdown_then_close_is_one_close_at_close_time()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new TcpGadget());
+        using var session = RunningGadget.Start(new TcpGadget());
         using var listener = SocketsProcess.Start(Site.Host, "listen", "4", "127.0.0.1", "0");
         var serverPort = listener.Next("listening").Int("port");
 
@@ -177,7 +177,7 @@ public sealed class TraceTcpTests : IDisposable
     public void Closing_a_connection_the_peer_reset_is_a_close()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new TcpGadget());
+        using var session = RunningGadget.Start(new TcpGadget());
         using var listener = SocketsProcess.Start(Site.Host, "listen", "6", "::1", "0", "reset");
         var serverPort = listener.Next("listening").Int("port");
 
@@ -201,7 +201,7 @@ public sealed class TraceTcpTests : IDisposable
         Requires.Root();
         using var netns = NetworkNamespace.Create("igtt");
         var ns = new NetnsSite(netns);
-        using var session = GadgetSession.Start(new TcpGadget());
+        using var session = RunningGadget.Start(new TcpGadget());
         using var listener = SocketsProcess.Start(ns, "listen", "4", "127.0.0.1", "0");
         var serverPort = listener.Next("listening").Int("port");
 

@@ -32,7 +32,7 @@ public sealed class TraceTcpconnectTests : IDisposable
     {
         Requires.Root();
         var ip = int.Parse(version, CultureInfo.InvariantCulture);
-        using var session = GadgetSession.Start(new TcpconnectGadget());
+        using var session = RunningGadget.Start(new TcpconnectGadget());
         using var listener = SocketsProcess.Start(Site.Host, "listen", version, address, "0");
         var serverPort = listener.Next("listening").Int("port");
 
@@ -63,7 +63,7 @@ public sealed class TraceTcpconnectTests : IDisposable
     {
         Requires.Root();
         var closedPort = TraceBindTests.FreePort(System.Net.Sockets.AddressFamily.InterNetworkV6);
-        using var session = GadgetSession.Start(new TcpconnectGadget());
+        using var session = RunningGadget.Start(new TcpconnectGadget());
 
         var client = SocketsProcess.Run(Site.Host, "connect", "6", "::1", Text(closedPort));
 
@@ -78,7 +78,7 @@ public sealed class TraceTcpconnectTests : IDisposable
     {
         Requires.Root();
         var closedPort = TraceBindTests.FreePort();
-        using var session = GadgetSession.Start(new TcpconnectGadget(), ("latency", "true"));
+        using var session = RunningGadget.Start(new TcpconnectGadget(), ("latency", "true"));
         using var listener = SocketsProcess.Start(Site.Host, "listen", "4", "127.0.0.1", "0");
         var serverPort = listener.Next("listening").Int("port");
 
@@ -100,7 +100,7 @@ public sealed class TraceTcpconnectTests : IDisposable
     public void Min_keeps_only_connects_slower_than_it()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new TcpconnectGadget(), ("min", "400ms"));
+        using var session = RunningGadget.Start(new TcpconnectGadget(), ("min", "400ms"));
         // Backlog 0: one connection waits in the accept queue, the next SYN is dropped and
         // retransmitted a second later, once the listener made room.
         using var listener = SocketsProcess.Start(Site.Host, "listen", "4", "127.0.0.1", "0", "backlog=0", "accept=2", "delay=300", "wait");
@@ -123,7 +123,7 @@ public sealed class TraceTcpconnectTests : IDisposable
     public void A_non_blocking_connect_is_reported_when_it_returns_not_when_answered()
     {
         Requires.Root();
-        using var session = GadgetSession.Start(new TcpconnectGadget());
+        using var session = RunningGadget.Start(new TcpconnectGadget());
         using var listener = SocketsProcess.Start(Site.Host, "listen", "4", "127.0.0.1", "0", "backlog=0", "accept=2", "delay=300", "wait");
         var serverPort = listener.Next("listening").Int("port");
 
@@ -152,7 +152,7 @@ public sealed class TraceTcpconnectTests : IDisposable
         Requires.Root();
         using var netns = NetworkNamespace.Create("igtc");
         var ns = new NetnsSite(netns);
-        using var session = GadgetSession.Start(new TcpconnectGadget());
+        using var session = RunningGadget.Start(new TcpconnectGadget());
         using var listener = SocketsProcess.Start(ns, "listen", "6", "::1", "0");
         var serverPort = listener.Next("listening").Int("port");
 

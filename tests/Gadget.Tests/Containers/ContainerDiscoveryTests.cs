@@ -1,7 +1,7 @@
 using Gadget.Containers;
 using Gadget.Containers.Runtimes;
 using Gadget.Containers.Runtimes.Containerd;
-using Native = Gadget.Containers.Containerd;
+using ContainerdApi = Gadget.Containers.Containerd;
 
 namespace Gadget.Tests.Containers;
 
@@ -29,7 +29,7 @@ public sealed class ContainerDiscoveryTests : IDisposable
     }
 
     private static FakeGrpcApi NativeApiWithoutContainers() => new FakeGrpcApi()
-        .Answer<Native.NamespacesV1.ListNamespacesRequest, Native.NamespacesV1.ListNamespacesResponse>(_ => new());
+        .Answer<ContainerdApi.NamespacesV1.ListNamespacesRequest, ContainerdApi.NamespacesV1.ListNamespacesResponse>(_ => new());
 
     private ContainerDiscovery Start(params IContainerRuntime[] runtimes)
     {

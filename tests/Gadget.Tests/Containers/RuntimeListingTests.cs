@@ -2,7 +2,7 @@ using Gadget.Containers;
 using Gadget.Containers.Cri.V1;
 using Gadget.Containers.Runtimes.Containerd;
 using Gadget.Containers.Runtimes.Docker;
-using Native = Gadget.Containers.Containerd;
+using ContainerdApi = Gadget.Containers.Containerd;
 
 namespace Gadget.Tests.Containers;
 
@@ -93,20 +93,20 @@ public sealed class RuntimeListingTests : IDisposable
     private static FakeGrpcApi NativeApi(IReadOnlyDictionary<string, int> tasks, ISet<string> removed, string imageDigest)
     {
         return new FakeGrpcApi()
-            .Answer<Native.NamespacesV1.ListNamespacesRequest, Native.NamespacesV1.ListNamespacesResponse>(_ => new()
+            .Answer<ContainerdApi.NamespacesV1.ListNamespacesRequest, ContainerdApi.NamespacesV1.ListNamespacesResponse>(_ => new()
             {
-                Namespaces = { new Native.NamespacesV1.Namespace { Name = "default" }, new Native.NamespacesV1.Namespace { Name = "k8s.io" } },
+                Namespaces = { new ContainerdApi.NamespacesV1.Namespace { Name = "default" }, new ContainerdApi.NamespacesV1.Namespace { Name = "k8s.io" } },
             })
-            .Answer<Native.TasksV1.ListTasksRequest, Native.TasksV1.ListTasksResponse>(_ => new()
+            .Answer<ContainerdApi.TasksV1.ListTasksRequest, ContainerdApi.TasksV1.ListTasksResponse>(_ => new()
             {
-                Tasks = { tasks.Select(t => new Native.Types.Process { Id = t.Key, Pid = (uint)t.Value, Status = Native.Types.Status.Running }) },
+                Tasks = { tasks.Select(t => new ContainerdApi.Types.Process { Id = t.Key, Pid = (uint)t.Value, Status = ContainerdApi.Types.Status.Running }) },
             })
-            .Answer<Native.ContainersV1.GetContainerRequest, Native.ContainersV1.GetContainerResponse>(request => removed.Contains(request.Id)
+            .Answer<ContainerdApi.ContainersV1.GetContainerRequest, ContainerdApi.ContainersV1.GetContainerResponse>(request => removed.Contains(request.Id)
                 ? throw FakeGrpcApi.NotFound("container " + request.Id)
-                : new() { Container = new Native.ContainersV1.Container { Id = request.Id, Image = "docker.io/x/y:1" } })
-            .Answer<Native.ImagesV1.GetImageRequest, Native.ImagesV1.GetImageResponse>(request => imageDigest.Length == 0
+                : new() { Container = new ContainerdApi.ContainersV1.Container { Id = request.Id, Image = "docker.io/x/y:1" } })
+            .Answer<ContainerdApi.ImagesV1.GetImageRequest, ContainerdApi.ImagesV1.GetImageResponse>(request => imageDigest.Length == 0
                 ? throw FakeGrpcApi.NotFound("image " + request.Name)
-                : new() { Image = new Native.ImagesV1.Image { Name = request.Name, Target = new Native.Types.OciDescriptor { Digest = imageDigest } } });
+                : new() { Image = new ContainerdApi.ImagesV1.Image { Name = request.Name, Target = new ContainerdApi.Types.OciDescriptor { Digest = imageDigest } } });
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public class FormatterTests
     public void Lost_events_become_a_json_record()
     {
         var stream = new MemoryStream();
-        var sink = new OutputFormat(OutputKind.Json, null).CreateSink(Gadget.Schema, [], stream, TextWriter.Null);
+        var sink = new OutputFormat(OutputKind.Json, null).CreateSink(stream, TextWriter.Null);
         sink.Lost(42);
 
         var json = System.Text.Json.JsonDocument.Parse(stream.ToArray()).RootElement;
@@ -102,7 +102,7 @@ public class FormatterTests
     public void Lost_events_are_reported_on_stderr_in_columns_mode()
     {
         var errors = new StringWriter();
-        var sink = OutputFormat.DefaultColumns.CreateSink(Gadget.Schema, ["pid"], new MemoryStream(), errors);
+        var sink = OutputFormat.DefaultColumns.CreateSink(new MemoryStream(), errors);
         sink.Lost(7);
 
         Assert.Contains("7 events lost", errors.ToString());
@@ -117,8 +117,8 @@ public class FormatterTests
         // closed and End never came; a line here would be a second one.
         var output = new MemoryStream();
         var errors = new StringWriter();
-        var sink = OutputFormat.Parse(format).CreateSink(Gadget.Schema, ["pid"], output, errors);
-        sink.Start();
+        var sink = OutputFormat.Parse(format).CreateSink(output, errors);
+        sink.Start(new Gadget.Runtime.SinkStart(Gadget, new ParameterValues(Gadget.Parameters), ["pid"]));
         var afterStart = output.Length;
         sink.End(new Gadget.Runtime.RunSummary(90, 10, TimeSpan.Zero));
 

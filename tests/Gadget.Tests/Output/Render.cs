@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gadget.Containers;
 using Gadget.Gadgets;
 using Gadget.Output;
+using Gadget.Runtime;
 
 namespace Gadget.Tests.Output;
 
@@ -21,8 +22,8 @@ internal static class Render
     public static string Run(OutputFormat format, TraceGadget gadget, ParameterValues? parameters, ContainerInfo? container, params byte[][] records)
     {
         var stream = new MemoryStream();
-        var sink = format.CreateSink(gadget.Schema, gadget.DefaultColumns(parameters ?? new ParameterValues(gadget.Parameters)), stream, TextWriter.Null);
-        sink.Start();
+        var sink = format.CreateSink(stream, TextWriter.Null);
+        sink.Start(SinkStart.For(gadget, parameters));
         foreach (var record in records)
             sink.Event(new EventRecord(record, container, unixOffsetNs: 1_700_000_000_000_000_000));
         sink.EndBatch();

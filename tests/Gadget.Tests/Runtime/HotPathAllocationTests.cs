@@ -53,9 +53,9 @@ public class HotPathAllocationTests
         var containers = new ContainerCollection();
         containers.AddOrUpdate(Pod);
         var written = new CountingStream();
-        var sink = OutputFormat.Parse(output).CreateSink(gadget.Schema, gadget.DefaultColumns(parameters), written, TextWriter.Null);
-        var pump = new RecordPump(gadget, new RunOptions { Parameters = parameters, Containers = containers }, sink);
-        sink.Start();
+        var sink = OutputFormat.Parse(output).CreateSink(written, TextWriter.Null);
+        var pump = new RecordPump((StreamRun)gadget.CreateRun(parameters), containers, sink);
+        sink.Start(SinkStart.For(gadget, parameters));
 
         Pump(pump, sink, records, WarmUpEvents);
         var writtenBefore = written.Bytes;
@@ -70,7 +70,7 @@ public class HotPathAllocationTests
     }
 
     /// <summary>Feeds the records round-robin, ending a batch every 64 events as the ring reader does.</summary>
-    private static void Pump(RecordPump pump, IEventSink sink, byte[][] records, int count)
+    private static void Pump(RecordPump pump, IGadgetSink sink, byte[][] records, int count)
     {
         for (var i = 0; i < count; i++)
         {

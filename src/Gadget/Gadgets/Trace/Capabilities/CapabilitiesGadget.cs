@@ -10,10 +10,10 @@ public sealed class CapabilitiesGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "capabilities";
     public override string Description => "Trace security capability checks";
-    protected override string BpfObjectName => "capabilities.bpf.o";
+    protected internal override string BpfObjectName => "capabilities.bpf.o";
     public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<CapabilitiesEvent>();
 
-    public override IReadOnlyList<GadgetParameter> Parameters { get; } =
+    protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
         new("audit-only", "Only show audit checks (default true)", ParameterKind.Bool, DefaultValue: "true"),
         new("unique", "Only show a capability once on the same container", ParameterKind.Bool, DefaultValue: "false"),
@@ -21,11 +21,11 @@ public sealed class CapabilitiesGadget : TraceGadget
 
     protected override IReadOnlyList<EventField> Fields { get; } =
     [
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid),
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)),
+        ProcessFields.Pid(),
+        ProcessFields.Comm(),
         new CustomField("syscall", WriteSyscall) { Width = 18, Description = "System call that led to the check" },
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
+        ProcessFields.Uid(),
+        ProcessFields.Gid(),
         new IntField("cap", static (in EventRecord r) => r.As<CapabilitiesEvent>().Cap) { Width = 3, Description = "Capability number" },
         new StringField("capName", static (in EventRecord r) => CapabilityNames.Name(r.As<CapabilitiesEvent>().Cap)) { Width = 18, Description = "Capability name" },
         new IntField("audit", static (in EventRecord r) => r.As<CapabilitiesEvent>().Audit) { Width = 5, Description = "1 when the check is audited" },

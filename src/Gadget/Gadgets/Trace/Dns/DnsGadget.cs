@@ -19,12 +19,12 @@ public sealed class DnsGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "dns";
     public override string Description => "Trace DNS requests";
-    protected override string BpfObjectName => "dns.bpf.o";
+    protected internal override string BpfObjectName => "dns.bpf.o";
 
     /// <summary>The kernel sends at least the 12-byte DNS header.</summary>
     public override int MinimumRecordSize => Unsafe.SizeOf<DnsEvent>() + DnsMessage.HeaderLength;
 
-    public override IReadOnlyList<GadgetParameter> Parameters { get; } =
+    protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
         new("ports", "Ports whose TCP and UDP traffic is DNS, comma-separated (default 53)", ParameterKind.StringList, Alias: 'P', DefaultValue: "53"),
     ];
@@ -32,11 +32,11 @@ public sealed class DnsGadget : TraceGadget
     protected override IReadOnlyList<EventField> Fields { get; } =
     [
         new UIntField("netns", static (in EventRecord r) => r.As<DnsEvent>().NetnsId) { JsonPath = "netnsid", Width = 12, Description = "Network namespace id of the socket" },
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid) { Description = "Process id of the socket's owner" },
-        new UIntField("tid", static (in EventRecord r) => r.Header.Tid) { Description = "Thread id of the socket's owner" },
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)) { Description = "Command name of the socket's owner" },
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
+        ProcessFields.Pid("Process id of the socket's owner"),
+        ProcessFields.Tid("Thread id of the socket's owner"),
+        ProcessFields.Comm("Command name of the socket's owner"),
+        ProcessFields.Uid(),
+        ProcessFields.Gid(),
         new CustomField("srcIP", static (in EventRecord r, IFieldSink s) => WriteAddress(r.As<DnsEvent>().Saddr, r, s)) { Width = 16 },
         new CustomField("dstIP", static (in EventRecord r, IFieldSink s) => WriteAddress(r.As<DnsEvent>().Daddr, r, s)) { Width = 16 },
         new UIntField("srcPort", static (in EventRecord r) => r.As<DnsEvent>().Sport) { Width = 7 },

@@ -12,10 +12,10 @@ public sealed class ExecGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "exec";
     public override string Description => "Trace new processes";
-    protected override string BpfObjectName => "exec.bpf.o";
+    protected internal override string BpfObjectName => "exec.bpf.o";
     public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<ExecEvent>();
 
-    public override IReadOnlyList<GadgetParameter> Parameters { get; } =
+    protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
         new("paths", "Show the current working directory and the executable path", ParameterKind.Bool, DefaultValue: "false"),
         new("ignore-errors", "Do not show failed exec calls", ParameterKind.Bool, DefaultValue: "false"),
@@ -23,16 +23,16 @@ public sealed class ExecGadget : TraceGadget
 
     protected override IReadOnlyList<EventField> Fields { get; } =
     [
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid) { Description = "Process id" },
-        new UIntField("tid", static (in EventRecord r) => r.Header.Tid) { Description = "Thread id" },
+        ProcessFields.Pid(),
+        ProcessFields.Tid(),
         new UIntField("ppid", static (in EventRecord r) => r.As<ExecEvent>().Ppid) { Description = "Parent process id" },
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)) { Description = "Command name after the exec" },
+        ProcessFields.Comm("Command name after the exec"),
         new StringField("pcomm", static (in EventRecord r) => Utf8Strings.CString(r.As<ExecEvent>().Pcomm)) { Description = "Parent's command name" },
         new IntField("ret", static (in EventRecord r) => -r.As<ExecEvent>().Error) { Width = 4, Description = "0, or the negated errno of a failed exec" },
         new CustomField("error", static (in EventRecord r, IFieldSink s) => s.Text(Errno.Name(r.As<ExecEvent>().Error))) { Width = 8, Description = "Name of the errno of a failed exec" },
         new CustomField("args", WriteArgs) { Width = 40, Description = $"Arguments (first {ArgsLimit} bytes; \"...\" marks the cut)" },
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
+        ProcessFields.Uid(),
+        ProcessFields.Gid(),
         new StringField("user", static (in EventRecord r) => UserNames.Lookup(r.Header.Uid, r.Container)) { Width = 10, Description = "User name of the uid, from the process's own /etc/passwd" },
         new UIntField("loginuid", static (in EventRecord r) => r.As<ExecEvent>().Loginuid) { Width = 8, OmitEmpty = false },
         new UIntField("sessionid", static (in EventRecord r) => r.As<ExecEvent>().Sessionid) { Width = 10, OmitEmpty = false },

@@ -55,10 +55,10 @@ public sealed class FsslowerGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "fsslower";
     public override string Description => "Trace open, read, write and fsync operations slower than a threshold";
-    protected override string BpfObjectName => "fsslower.bpf.o";
+    protected internal override string BpfObjectName => "fsslower.bpf.o";
     public override int MinimumRecordSize => Unsafe.SizeOf<FsslowerEvent>();
 
-    public override IReadOnlyList<GadgetParameter> Parameters { get; } =
+    protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
         new("min", "Min latency to trace, in ms (default 10)", ParameterKind.UInt, Alias: 'm', DefaultValue: "10"),
         new("filesystem", "Filesystem to trace: a type the kernel lists in /proc/filesystems, e.g. btrfs, ext4, nfs, xfs, tmpfs, overlay (default ext4)",
@@ -67,8 +67,8 @@ public sealed class FsslowerGadget : TraceGadget
 
     protected override IReadOnlyList<EventField> Fields { get; } =
     [
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid) { Description = "Process id" },
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)) { Description = "Command name" },
+        ProcessFields.Pid(),
+        ProcessFields.Comm(),
         new CustomField("t", static (in EventRecord r, IFieldSink s) => s.Utf8(OpLetter((FsslowerOp)r.As<FsslowerEvent>().Op)))
         { JsonPath = "op", Width = 1, Description = "Operation: R(ead), W(rite), O(pen) or F(sync)" },
         new UIntField("bytes", static (in EventRecord r) => r.As<FsslowerEvent>().Bytes)

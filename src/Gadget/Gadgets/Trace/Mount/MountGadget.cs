@@ -8,16 +8,16 @@ public sealed class MountGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "mount";
     public override string Description => "Trace mount and umount system calls";
-    protected override string BpfObjectName => "mount.bpf.o";
+    protected internal override string BpfObjectName => "mount.bpf.o";
     public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<MountEvent>();
 
     protected override IReadOnlyList<EventField> Fields { get; } =
     [
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)),
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid),
-        new UIntField("tid", static (in EventRecord r) => r.Header.Tid),
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
+        ProcessFields.Comm(),
+        ProcessFields.Pid(),
+        ProcessFields.Tid(),
+        ProcessFields.Uid(),
+        ProcessFields.Gid(),
         new CustomField("op", static (in EventRecord r, IFieldSink s) => s.Utf8(Operation(r) == MountOperation.Umount ? "umount"u8 : "mount"u8))
         { JsonPath = "operation", Width = 6, Description = "mount or umount" },
         new IntField("ret", static (in EventRecord r) => r.As<MountEvent>().Ret) { Width = 4, Description = "0, or the negative errno" },

@@ -10,7 +10,7 @@ public sealed class OomkillGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "oomkill";
     public override string Description => "Trace when OOM killer is triggered and kills a process";
-    protected override string BpfObjectName => "oomkill.bpf.o";
+    protected internal override string BpfObjectName => "oomkill.bpf.o";
     public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<OomkillEvent>();
 
     protected override IReadOnlyList<EventField> Fields { get; } =

@@ -14,10 +14,10 @@ public sealed class OpenGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "open";
     public override string Description => "Trace open system calls";
-    protected override string BpfObjectName => "open.bpf.o";
+    protected internal override string BpfObjectName => "open.bpf.o";
     public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<OpenEvent>();
 
-    public override IReadOnlyList<GadgetParameter> Parameters { get; } =
+    protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
         new("failed", "Show only failed opens", ParameterKind.Bool, DefaultValue: "false"),
         new("prefixes", $"Show only paths that start with one of these prefixes (comma-separated, at most {MaxPrefixes}; matched in the kernel, against the full path with --full-path)", ParameterKind.StringList),
@@ -26,11 +26,11 @@ public sealed class OpenGadget : TraceGadget
 
     protected override IReadOnlyList<EventField> Fields { get; } =
     [
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid),
-        new UIntField("tid", static (in EventRecord r) => r.Header.Tid),
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8 },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)),
+        ProcessFields.Pid(),
+        ProcessFields.Tid(),
+        ProcessFields.Uid(omitEmpty: true),
+        ProcessFields.Gid(),
+        ProcessFields.Comm(),
         new CustomField("fd", static (in EventRecord r, IFieldSink s) =>
         {
             // A failed open has no descriptor: blank column, no JSON property.

@@ -8,10 +8,10 @@ public sealed class SignalGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "signal";
     public override string Description => "Trace signals received by processes";
-    protected override string BpfObjectName => "signal.bpf.o";
+    protected internal override string BpfObjectName => "signal.bpf.o";
     public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<SignalEvent>();
 
-    public override IReadOnlyList<GadgetParameter> Parameters { get; } =
+    protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
         new("pid", "Show only signal sent by this particular PID", ParameterKind.UInt, DefaultValue: "0"),
         new("signal", "Trace only this signal (it can be an int like 9 or string beginning with \"SIG\" like \"SIGKILL\")", ParameterKind.String)
@@ -24,13 +24,13 @@ public sealed class SignalGadget : TraceGadget
 
     protected override IReadOnlyList<EventField> Fields { get; } =
     [
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid) { Description = "Process ID of the sender" },
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)) { Description = "Command of the sender" },
+        ProcessFields.Pid("Process ID of the sender"),
+        ProcessFields.Comm("Command of the sender"),
         new CustomField("signal", WriteSignal) { Width = 11, Description = "Signal name" },
         new IntField("tpid", static (in EventRecord r) => r.As<SignalEvent>().Tpid) { Description = "Target process (thread) ID" },
         new IntField("ret", static (in EventRecord r) => r.As<SignalEvent>().Ret) { Width = 4, Description = "0, or the negative errno of a failed send" },
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
+        ProcessFields.Uid(),
+        ProcessFields.Gid(),
     ];
 
     public override IReadOnlyList<string> DefaultColumns(ParameterValues parameters) => ["pid", "comm", "signal", "tpid", "ret"];

@@ -14,17 +14,17 @@ public sealed class SniGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "sni";
     public override string Description => "Trace Server Name Indication (SNI) from TLS requests";
-    protected override string BpfObjectName => "sni.bpf.o";
+    protected internal override string BpfObjectName => "sni.bpf.o";
     public override int MinimumRecordSize => Unsafe.SizeOf<SniEvent>();
 
     protected override IReadOnlyList<EventField> Fields { get; } =
     [
         new UIntField("netns", static (in EventRecord r) => r.As<SniEvent>().NetnsId) { JsonPath = "netnsid", Width = 12, Description = "Network namespace id of the socket" },
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid) { Description = "Process id of the socket's owner" },
-        new UIntField("tid", static (in EventRecord r) => r.Header.Tid) { Description = "Thread id of the socket's owner" },
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)) { Description = "Command name of the socket's owner" },
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
+        ProcessFields.Pid("Process id of the socket's owner"),
+        ProcessFields.Tid("Thread id of the socket's owner"),
+        ProcessFields.Comm("Command name of the socket's owner"),
+        ProcessFields.Uid(),
+        ProcessFields.Gid(),
         new StringField("name", static (in EventRecord r) => ServerName(r)) { Width = 30, Description = "The server name the client asked for" },
     ];
 

@@ -9,10 +9,10 @@ public sealed class TcpGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "tcp";
     public override string Description => "Trace TCP connect, accept and close";
-    protected override string BpfObjectName => "tcp.bpf.o";
+    protected internal override string BpfObjectName => "tcp.bpf.o";
     public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<TcpEvent>();
 
-    public override IReadOnlyList<GadgetParameter> Parameters { get; } =
+    protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
         new("accept-only", "Show only accept events", ParameterKind.Bool, DefaultValue: "false"),
         new("connect-only", "Show only connect events", ParameterKind.Bool, DefaultValue: "false"),
@@ -36,11 +36,11 @@ public sealed class TcpGadget : TraceGadget
             s.Utf8(type < Operations.Length ? Operations[type] : "unknown"u8);
         })
         { Width = 8, Description = "connect, accept or close" },
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid) { Description = "Process id" },
-        new UIntField("tid", static (in EventRecord r) => r.Header.Tid) { Description = "Thread id" },
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)) { Description = "Command name" },
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
+        ProcessFields.Pid(),
+        ProcessFields.Tid(),
+        ProcessFields.Comm(),
+        ProcessFields.Uid(),
+        ProcessFields.Gid(),
         new UIntField("ip", static (in EventRecord r) => r.As<TcpEvent>().Src.Version)
         { JsonPath = "ipversion", Width = 2, Alignment = FieldAlignment.Left, Description = "IP version (4 or 6)" },
         .. EndpointFields.Create("src", "Source", static (in EventRecord r) => ref r.As<TcpEvent>().Src),

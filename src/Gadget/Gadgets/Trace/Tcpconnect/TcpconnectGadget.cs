@@ -10,10 +10,10 @@ public sealed class TcpconnectGadget : TraceGadget
     public override string Category => "trace";
     public override string Name => "tcpconnect";
     public override string Description => "Trace connect system calls";
-    protected override string BpfObjectName => "tcpconnect.bpf.o";
+    protected internal override string BpfObjectName => "tcpconnect.bpf.o";
     public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<TcpconnectEvent>();
 
-    public override IReadOnlyList<GadgetParameter> Parameters { get; } =
+    protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
         new("latency", "Calculate connection latency", ParameterKind.Bool, DefaultValue: "false"),
         new("min", "Show only connect events with higher latency than min (a duration such as 10ms or 1.5s; implies --latency)", ParameterKind.String, DefaultValue: "0"),
@@ -21,12 +21,12 @@ public sealed class TcpconnectGadget : TraceGadget
 
     protected override IReadOnlyList<EventField> Fields { get; } =
     [
-        new UIntField("pid", static (in EventRecord r) => r.Header.Pid) { Description = "Process id" },
-        new UIntField("tid", static (in EventRecord r) => r.Header.Tid) { Description = "Thread id" },
+        ProcessFields.Pid(),
+        ProcessFields.Tid(),
         // The reference declares uid and gid without omitempty: root's 0 is shown, not left out.
-        new UIntField("uid", static (in EventRecord r) => r.Header.Uid) { Width = 8, OmitEmpty = false },
-        new UIntField("gid", static (in EventRecord r) => r.Header.Gid) { Width = 8, OmitEmpty = false },
-        new StringField("comm", static (in EventRecord r) => Utf8Strings.CString(r.Header.Comm)) { Description = "Command name" },
+        ProcessFields.Uid(),
+        ProcessFields.Gid(),
+        ProcessFields.Comm(),
         new UIntField("ip", static (in EventRecord r) => r.As<TcpconnectEvent>().Src.Version)
         { JsonPath = "ipversion", Width = 2, Alignment = FieldAlignment.Left, Description = "IP version (4 or 6)" },
         .. EndpointFields.Create("src", "Source", static (in EventRecord r) => ref r.As<TcpconnectEvent>().Src),

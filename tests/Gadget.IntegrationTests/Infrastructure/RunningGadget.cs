@@ -8,26 +8,30 @@ using Gadget.Runtime;
 
 namespace Gadget.IntegrationTests.Infrastructure;
 
-/// <summary>Runs a gadget in this process, for real, with JSON output parsed back into
-/// elements the test can wait for. Disposing stops the gadget and frees its kernel objects.</summary>
-internal sealed class GadgetSession : IDisposable
+/// <summary>Runs a gadget of any kind in this process, for real, through the library's
+/// <see cref="GadgetSession"/> (as `ig` does), with JSON output parsed back into elements the
+/// test can wait for: events of a stream gadget, arrays of a frame gadget. Disposing stops the
+/// gadget and frees its kernel objects.</summary>
+internal sealed class RunningGadget : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private readonly JsonLineStream _output = new();
     private readonly ManualResetEventSlim _attached = new();
+    private readonly ManualResetEventSlim _ended = new();
     private Exception? _failure;
-
     private ContainerScope? _scope;
 
-    private GadgetSession(TraceGadget gadget, RunOptions options)
+    private RunningGadget(GadgetDefinition gadget, RunOptions options)
     {
         Gadget = gadget;
-        var sink = OutputFormat.Parse("json").CreateSink(gadget.Schema, [], _output, TextWriter.Null);
+        var sink = OutputFormat.Parse("json").CreateSink(_output, TextWriter.Null);
         var withAttach = new RunOptions
         {
             Parameters = options.Parameters,
+            Scope = options.Scope,
             RingBufferBytes = options.RingBufferBytes,
+            Timeout = options.Timeout,
             Containers = options.Containers,
             MountNamespaceFilter = options.MountNamespaceFilter,
             Attached = _attached.Set,
@@ -36,38 +40,43 @@ internal sealed class GadgetSession : IDisposable
         {
             try
             {
-                Summary = GadgetRunner.Run(gadget, withAttach, sink, _stop.Token);
+                Summary = GadgetSession.Run(gadget, withAttach, sink, _stop.Token);
             }
             catch (Exception e)
             {
                 _failure = e;
                 _attached.Set();
             }
+            _ended.Set();
         })
         { IsBackground = true, Name = $"gadget {gadget.Name}" };
     }
 
-    public TraceGadget Gadget { get; }
+    public GadgetDefinition Gadget { get; }
 
     public RunSummary? Summary { get; private set; }
 
-    /// <summary>Every JSON record so far (events and warnings).</summary>
+    /// <summary>Every JSON line so far: events and warnings of a stream gadget, frames (arrays or
+    /// report objects) of the others.</summary>
     public IReadOnlyCollection<JsonElement> Records => _output.Records;
 
+    /// <summary>The frames so far that are arrays of rows (tables of top and snapshot gadgets).</summary>
+    public IReadOnlyList<JsonElement> Frames => _output.Records.Where(r => r.ValueKind == JsonValueKind.Array).ToList();
+
+    public static ParameterValues Parameters(GadgetDefinition gadget, params (string Key, string Value)[] parameters) =>
+        new(gadget.Parameters, parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value)));
+
     /// <summary>Starts the gadget and returns once its programs are attached.</summary>
-    public static GadgetSession Start(TraceGadget gadget, params (string Key, string Value)[] parameters) =>
-        Start(gadget, new RunOptions { Parameters = new ParameterValues(gadget.Parameters, parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value))) });
+    public static RunningGadget Start(GadgetDefinition gadget, params (string Key, string Value)[] parameters) =>
+        Start(gadget, new RunOptions { Parameters = Parameters(gadget, parameters) });
 
     /// <summary>Runs the gadget as `ig` does: containers discovered and followed, the selection
     /// filtered in the kernel, events attributed.</summary>
-    public static GadgetSession StartWithContainers(TraceGadget gadget, ContainerSelector selector, params (string Key, string Value)[] parameters) =>
-        StartWithContainers(gadget, selector, new RunOptions
-        {
-            Parameters = new ParameterValues(gadget.Parameters, parameters.Select(p => new KeyValuePair<string, string>(p.Key, p.Value))),
-        });
+    public static RunningGadget StartWithContainers(GadgetDefinition gadget, ContainerSelector selector, params (string Key, string Value)[] parameters) =>
+        StartWithContainers(gadget, selector, new RunOptions { Parameters = Parameters(gadget, parameters) });
 
-    /// <summary>Like the other overload, with the parameters and ring size of <paramref name="run"/>.</summary>
-    public static GadgetSession StartWithContainers(TraceGadget gadget, ContainerSelector selector, RunOptions run)
+    /// <summary>Like the other overload, with the parameters, ring size and timeout of <paramref name="run"/>.</summary>
+    public static RunningGadget StartWithContainers(GadgetDefinition gadget, ContainerSelector selector, RunOptions run)
     {
         var scope = ContainerScope.Start(selector, new DiscoveryOptions(), TextWriter.Null, null);
         scope.WaitReady();
@@ -75,8 +84,8 @@ internal sealed class GadgetSession : IDisposable
         {
             Parameters = run.Parameters,
             RingBufferBytes = run.RingBufferBytes,
-            Containers = scope.Containers,
-            MountNamespaceFilter = scope.KernelFilter,
+            Timeout = run.Timeout,
+            Scope = scope,
         };
         try
         {
@@ -91,11 +100,12 @@ internal sealed class GadgetSession : IDisposable
         }
     }
 
+    /// <summary>The containers the session discovered (with <see cref="StartWithContainers(GadgetDefinition, ContainerSelector, RunOptions)"/>).</summary>
     public ContainerCollection? Containers => _scope?.Containers;
 
-    public static GadgetSession Start(TraceGadget gadget, RunOptions options)
+    public static RunningGadget Start(GadgetDefinition gadget, RunOptions options)
     {
-        var session = new GadgetSession(gadget, options);
+        var session = new RunningGadget(gadget, options);
         session._thread.Start();
         if (!session._attached.Wait(TimeSpan.FromSeconds(30)))
             throw new TimeoutException($"{gadget.Name} did not attach within 30 s");
@@ -104,7 +114,7 @@ internal sealed class GadgetSession : IDisposable
         return session;
     }
 
-    /// <summary>Waits for an event matching <paramref name="match"/>.</summary>
+    /// <summary>Waits for an event (or frame) matching <paramref name="match"/>.</summary>
     public JsonElement WaitFor(Func<JsonElement, bool> match, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
@@ -120,6 +130,14 @@ internal sealed class GadgetSession : IDisposable
             Thread.Sleep(20);
         }
         throw new TimeoutException($"no event {what} within {timeout ?? TimeSpan.FromSeconds(10)}; got {_output.Records.Count} records, last: {_output.Records.LastOrDefault()}");
+    }
+
+    /// <summary>Waits for a frame (an array of rows) in which some row matches <paramref name="row"/>;
+    /// returns that row.</summary>
+    public JsonElement WaitForRow(Func<JsonElement, bool> row, string what, TimeSpan? timeout = null)
+    {
+        var frame = WaitFor(r => r.ValueKind == JsonValueKind.Array && r.EnumerateArray().Any(row), what, timeout);
+        return frame.EnumerateArray().First(row);
     }
 
     /// <summary>Waits until <paramref name="count"/> events match, and returns them in arrival order.</summary>
@@ -140,10 +158,20 @@ internal sealed class GadgetSession : IDisposable
         throw new TimeoutException($"{found.Count} of {count} events {what} within {timeout ?? TimeSpan.FromSeconds(10)}; got {_output.Records.Count} records, last: {_output.Records.LastOrDefault()}");
     }
 
+    /// <summary>Waits for the run to end by itself (a snapshot, a --timeout) and returns its summary.</summary>
+    public RunSummary WaitForEnd(TimeSpan? timeout = null)
+    {
+        if (!_ended.Wait(timeout ?? TimeSpan.FromSeconds(30)))
+            throw new TimeoutException($"{Gadget.FullName} did not end within {timeout ?? TimeSpan.FromSeconds(30)}");
+        if (_failure is { } failure)
+            throw new InvalidOperationException($"the gadget failed: {failure.Message}", failure);
+        return Summary!;
+    }
+
     /// <summary>Waits for the batch latency to pass, so events of what just ran have arrived.</summary>
     public void Settle() => Thread.Sleep(300);
 
-    /// <summary>Stops the gadget (drains the ring buffer) and returns its summary.</summary>
+    /// <summary>Stops the gadget (drains the ring buffer, or makes a profile's report) and returns its summary.</summary>
     public RunSummary Stop()
     {
         _stop.Cancel();
