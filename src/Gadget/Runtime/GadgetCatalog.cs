@@ -38,6 +38,7 @@ public static class GadgetCatalog
         // snapshot
 
         // profile
+        new Gadget.Gadgets.Profile.Cpu.CpuGadget(),
     ];
 
     public static IReadOnlyList<TraceGadget> TraceGadgets { get; } = All.OfType<TraceGadget>().ToList();

@@ -19,6 +19,9 @@ public sealed class KernelSymbols
 
     public int Count => _addresses.Length;
 
+    /// <summary>No symbols: every address is "[unknown]".</summary>
+    public static KernelSymbols Empty { get; } = new([], []);
+
     /// <summary>The running kernel's symbols; none when /proc/kallsyms cannot be read.</summary>
     public static KernelSymbols Load()
     {
@@ -29,7 +32,7 @@ public sealed class KernelSymbols
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new KernelSymbols([], []);
+            return Empty;
         }
     }
 

@@ -12,6 +12,8 @@ namespace Gadget.Gadgets.Profile.Cpu.Symbols;
 /// runs; a process that was gone before its first collection keeps raw addresses.</summary>
 public sealed class UserSymbolizer
 {
+    private const long RereadAfterMs = 1000;
+
     private readonly Dictionary<int, ProcessImages> _processes = [];
     private readonly ElfImageCache _images;
     private readonly string _procRoot;
@@ -31,7 +33,9 @@ public sealed class UserSymbolizer
     {
         if (_processes.TryGetValue(pid, out var process))
         {
-            if (process.Gone || process.Covers(addresses))
+            // Stack walks end in garbage that no mapping holds: read again for a library
+            // mapped since, but at most once a second.
+            if (process.Gone || process.Covers(addresses) || Environment.TickCount64 - process.ReadAt < RereadAfterMs)
                 return;
         }
         var fresh = ProcessImages.Read(_procRoot, pid, _images);
@@ -46,6 +50,13 @@ public sealed class UserSymbolizer
         }
         _processes[pid] = fresh;
     }
+
+    /// <summary>True when the process's memory map was read and no executable mapping holds
+    /// the call before this return address: a frame-pointer walk that went past the last frame
+    /// (through code built without frame pointers) reads such values off the stack. Nothing is
+    /// known of a process whose map could not be read: false.</summary>
+    public bool IsOutsideCode(int pid, ulong returnAddress) =>
+        _processes.TryGetValue(pid, out var process) && !process.Gone && !process.TryFind(returnAddress - 1, out _, out _);
 
     /// <summary>The name of a frame: the function, else "file+0xaddress" (the address in the
     /// file's own terms, for addr2line), else the raw address when nothing is known of it.
@@ -83,6 +94,9 @@ public sealed class UserSymbolizer
         }
 
         public bool Gone { get; private init; }
+
+        /// <summary>When the map was read (Environment.TickCount64).</summary>
+        public long ReadAt { get; } = Environment.TickCount64;
 
         public static ProcessImages? Read(string procRoot, int pid, ElfImageCache cache)
         {
