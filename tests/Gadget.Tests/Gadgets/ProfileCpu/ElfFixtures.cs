@@ -21,10 +21,13 @@ internal static class ElfFixtures
         }
         """;
 
+    // One directory per version of the source, shared by runs (files are built aside and renamed).
     private static readonly Lazy<string> Directory = new(() =>
     {
-        var dir = System.IO.Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"igt-elf-{Environment.ProcessId}")).FullName;
-        File.WriteAllText(Path.Combine(dir, "fixture.c"), Source);
+        var version = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Source)))[..12];
+        var dir = System.IO.Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "igt-elf-" + version)).FullName;
+        File.WriteAllText(Path.Combine(dir, $"fixture.{Environment.ProcessId}.c"), Source);
+        File.Move(Path.Combine(dir, $"fixture.{Environment.ProcessId}.c"), Path.Combine(dir, "fixture.c"), overwrite: true);
         return dir;
     });
 
@@ -34,8 +37,12 @@ internal static class ElfFixtures
     private static readonly Lazy<string> StrippedValue = new(() =>
     {
         var path = Path.Combine(Directory.Value, "stripped.so");
-        File.Copy(SharedValue.Value, path, overwrite: true);
-        Run("strip", "--strip-all", path);
+        if (File.Exists(path))
+            return path;
+        var building = path + $".{Environment.ProcessId}";
+        File.Copy(SharedValue.Value, building, overwrite: true);
+        Run("strip", "--strip-all", building);
+        File.Move(building, path, overwrite: true);
         return path;
     });
 
@@ -54,7 +61,11 @@ internal static class ElfFixtures
     private static string Compile(string name, params string[] flags)
     {
         var output = Path.Combine(Directory.Value, name);
-        Run("gcc", [.. flags, "-Wl,--build-id", "-o", output, Path.Combine(Directory.Value, "fixture.c")]);
+        if (File.Exists(output))
+            return output;
+        var building = output + $".{Environment.ProcessId}";
+        Run("gcc", [.. flags, "-Wl,--build-id", "-o", building, Path.Combine(Directory.Value, "fixture.c")]);
+        File.Move(building, output, overwrite: true);
         return output;
     }
 
