@@ -30,8 +30,7 @@ public static class CommonFields
     })
     { Width = 20, Visibility = FieldVisibility.ColumnsOnly };
 
-    public static EventField K8sNode { get; } = new CustomField("k8s.node", static (in EventRecord r, IFieldSink s) => s.Text(NodeName.Current))
-    { Width = 20 };
+    public static EventField K8sNode { get; } = ContainerText("k8s.node", 20, c => c.NodeNameUtf8, "NODE");
     public static EventField K8sNamespace { get; } = ContainerText("k8s.namespace", 20, c => c.NamespaceUtf8, "NAMESPACE");
     public static EventField K8sPodName { get; } = ContainerText("k8s.podName", 30, c => c.PodNameUtf8, "POD");
     public static EventField K8sContainerName { get; } = ContainerText("k8s.containerName", 20, c => c.K8sContainerNameUtf8);

@@ -47,7 +47,7 @@ public sealed class ContainerdOpenAttributionTests : IDisposable
             var first = session.WaitFor(e => e.Str("path") == marker + expected[0], $"{expected[0]} with {selector.Describe()}");
             foreach (var suffix in expected[1..])
                 session.WaitFor(e => e.Str("path") == marker + suffix, $"{suffix} with {selector.Describe()}");
-            session.Settle();
+            session.Stop();
             var seen = session.Records.Select(e => e.Str("path")).Where(p => p is not null && p.StartsWith(marker, StringComparison.Ordinal))
                 .Select(p => p![marker.Length..]).Distinct().Order().ToArray();
             Assert.Equal(expected.Order().ToArray(), seen);
@@ -75,7 +75,7 @@ public sealed class ContainerdOpenAttributionTests : IDisposable
         var found = session.WaitFor(e => e.Str("path") == "/etc/passwd" && e.Str("comm") == "cat", "for the open of /etc/passwd");
         Assert.True(found.Num("fd") >= 0);
         Assert.Equal(0, found.Num("err"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Str("path") == marker + "-other");
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal(wanted.Id, e.Str("runtime", "containerName")));
     }

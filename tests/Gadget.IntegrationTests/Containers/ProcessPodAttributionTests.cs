@@ -42,7 +42,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
     /// <summary>Nothing of the left-out container came through; every event is the selected pod's.</summary>
     private static void AssertLeftOut(RunningGadget session, CriPod leftOut, string container, CriPod selected)
     {
-        session.Settle();
+        session.Stop();
         var mntns = MountNamespace.Of(leftOut.ContainerPid(container));
         var events = session.Records.Where(r => r.IsEvent()).ToList();
         Assert.DoesNotContain(events, e => (ulong)e.Num("mountnsid") == mntns);

@@ -107,7 +107,7 @@ public sealed class TraceBindTests : IDisposable
         var run = SocketsProcess.Run(Site.Host, "bind", "tcp", "4", "127.0.0.1", Text(port), "twice");
 
         EventOf(session, run, port);
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, e => e.IsEvent() && e.Num("pid") == run.Pid);
     }
 
@@ -123,7 +123,7 @@ public sealed class TraceBindTests : IDisposable
         var wantedRun = SocketsProcess.Run(Site.Host, "bind", "udp", "4", "127.0.0.1", Text(wanted));
 
         EventOf(session, wantedRun, wanted);
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.IsEvent() && e.Num("pid") == otherRun.Pid);
         Assert.All(session.Records.Where(e => e.IsEvent()), e => Assert.Contains(e.Num("port"), (long[])[wanted, 1]));
     }
@@ -144,7 +144,7 @@ public sealed class TraceBindTests : IDisposable
         var wantedPort = wanted.Next("bind").Int("port");
 
         session.WaitFor(e => e.IsEvent() && e.Num("pid") == wanted.Pid && e.Num("port") == wantedPort, "for the wanted process");
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.IsEvent() && (e.Num("pid") == other.Pid || e.Num("port") == otherPort));
         Assert.All(session.Records.Where(e => e.IsEvent()), e => Assert.Equal(wanted.Pid, e.Num("pid")));
     }

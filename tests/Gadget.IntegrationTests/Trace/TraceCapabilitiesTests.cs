@@ -90,7 +90,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
         Assert.Equal("SYS_ADMIN", quiet.Str("capName"));
         Assert.Contains(quiet.Str("syscall"), (string?[])["execve", "mmap", "brk", null]);
         auditOnly.WaitFor(e => e.Str("comm") == comm && e.Str("capName") == "CHOWN", "for the audited chown");
-        auditOnly.Settle();
+        auditOnly.Stop();
         Assert.All(auditOnly.Records.Where(r => r.IsEvent()), e => Assert.Equal(1, e.Num("audit")));
     }
 
@@ -125,7 +125,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
 
         // Without --unique, each chown checks CAP_CHOWN (for the owner, and again for the group).
         all.WaitFor(_ => all.Records.Count(r => r.Str("comm") == comm && r.Str("capName") == "CHOWN") >= 3, "for the three chowns");
-        unique.Settle();
+        unique.Stop();
         var inContainer = unique.Records.Where(e => e.IsEvent() && (ulong)e.Num("mountnsid") == mntns).ToList();
         Assert.Single(inContainer, e => e.Str("capName") == "CHOWN");
         Assert.Equal(inContainer.Count, inContainer.Select(e => e.Num("cap")).Distinct().Count());
@@ -175,7 +175,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
         var hostComm = Path.GetFileName(hostChown);
         var host = unfiltered.WaitFor(e => e.Str("comm") == hostComm && e.Str("capName") == "CHOWN", "for the host's denied chown, unfiltered");
         Assert.Equal("Deny", host.Str("verdict"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, r => r.Str("comm") == hostComm);
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(container.Name, r.Str("runtime", "containerName")));
     }

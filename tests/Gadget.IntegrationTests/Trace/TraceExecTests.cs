@@ -76,7 +76,7 @@ public sealed class TraceExecTests : IDisposable
         Shell.TryRun("/bin/sh", null, TimeSpan.FromSeconds(10), "-c", $"{missing}; {binary}");
 
         session.WaitFor(e => e.Str("comm") == Path.GetFileName(binary), "for the successful exec");
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Strings("args").FirstOrDefault() == missing);
     }
 

@@ -98,7 +98,7 @@ public sealed partial class TraceMountTests : IDisposable
 
         var here = session.WaitFor(e => e.Str("source") == _missing, "for the failed mount here");
         Assert.Equal(MountNamespace.Own, (ulong)here.Num("mountnsid"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Str("source") == _source || (ulong)e.Num("mountnsid") == other);
     }
 
@@ -209,7 +209,7 @@ public sealed partial class TraceMountTests : IDisposable
         Assert.Equal(container.Name, e.Str("runtime", "containerName"));
         Assert.Equal(session.Containers!.FindById(container.Id)!.MntnsId, (ulong)e.Num("mountnsid"));
         MountInPrivateNamespace(); // not a container: left out
-        session.Settle();
+        session.Stop();
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(container.Name, r.Str("runtime", "containerName")));
     }
 }

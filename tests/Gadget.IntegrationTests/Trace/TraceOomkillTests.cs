@@ -90,7 +90,7 @@ public sealed class TraceOomkillTests : IDisposable
 
         var kill = RunOutOfMemory(cgroup);
 
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Str("kcomm") == kill.VictimComm);
     }
 
@@ -119,7 +119,7 @@ public sealed class TraceOomkillTests : IDisposable
         Assert.Equal((64L << 20) / Environment.SystemPageSize, e.Num("pages"));
         // The host's kill happened (the unfiltered run saw it) and -c kept it out.
         unfiltered.WaitFor(e => e.Str("kcomm") == hostKill.VictimComm, "for the host's OOM kill, unfiltered", OomTimeout);
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, r => r.Str("kcomm") == hostKill.VictimComm || r.Num("kpid") == hostKill.Victim);
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(container.Name, r.Str("runtime", "containerName")));
     }

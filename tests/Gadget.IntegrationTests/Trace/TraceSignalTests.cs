@@ -63,7 +63,7 @@ public sealed class TraceSignalTests : IDisposable
         Assert.Equal(MountNamespace.Own, (ulong)killed.Num("mountnsid"));
         var chld = session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGCHLD" && e.Num("tpid") == run.Pid, "for the child's SIGCHLD");
         Assert.Equal(MountNamespace.Own, (ulong)chld.Num("mountnsid")); // sent once the child had left its namespaces
-        session.Settle();
+        session.Stop();
         var events = EventsOf(session, run);
         Assert.Contains(new Sent(run.Pid, run.Comm, SIGUSR1, run.Child, 0), events);
         Assert.Contains(new Sent(run.Pid, run.Comm, SIGUSR2, run.Child, 0), events); // tgkill
@@ -81,7 +81,7 @@ public sealed class TraceSignalTests : IDisposable
             var run = RunSignaler();
 
             session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGUSR2", "for SIGUSR2");
-            session.Settle();
+            session.Stop();
             Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal("SIGUSR2", e.Str("signal")));
         }
         using (var session = RunningGadget.Start(new SignalGadget(), ("failed-only", "true")))
@@ -89,7 +89,7 @@ public sealed class TraceSignalTests : IDisposable
             var run = RunSignaler();
 
             session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGTERM", "for the failed SIGTERM");
-            session.Settle();
+            session.Stop();
             Assert.Equal([new Sent(run.Pid, run.Comm, SIGTERM, run.Free, -ESRCH)], EventsOf(session, run));
             Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.True(e.Num("ret") < 0));
         }
@@ -132,7 +132,7 @@ public sealed class TraceSignalTests : IDisposable
 
         var e = session.WaitFor(e => e.Num("tpid") == sleeper.Id, "for the kill of the sleeper");
         Assert.Equal("SIGKILL", e.Str("signal"));
-        session.Settle();
+        session.Stop();
         Assert.Empty(EventsOf(session, run));
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal(Environment.ProcessId, e.Num("pid")));
     }
@@ -146,7 +146,7 @@ public sealed class TraceSignalTests : IDisposable
         var run = RunSignaler();
 
         session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGKILL", "for SIGKILL");
-        session.Settle();
+        session.Stop();
         Assert.Equal(
             [new Sent(run.Pid, run.Comm, SIGUSR1, run.Child, 0), new Sent(run.Pid, run.Comm, SIGUSR2, run.Child, 0),
              new Sent(run.Pid, run.Comm, SIGTERM, run.Free, -ESRCH), new Sent(run.Pid, run.Comm, SIGKILL, run.Child, 0)],
@@ -220,7 +220,7 @@ public sealed class TraceSignalTests : IDisposable
         Assert.Equal(container.Name, e.Str("runtime", "containerName"));
         Assert.Equal(session.Containers!.FindById(container.Id)!.MntnsId, (ulong)e.Num("mountnsid"));
         RunSignaler(); // on the host: left out
-        session.Settle();
+        session.Stop();
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(container.Name, r.Str("runtime", "containerName")));
     }
 }

@@ -81,7 +81,7 @@ public sealed class TraceTcpTests : IDisposable
         AssertEndpoint(serverClose.GetProperty("dst"), address, ip, clientPort);
 
         // One event each: a close is not repeated by the state changes that follow it.
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, e => Is(e, "close", client.Pid));
         Assert.Single(session.Records, e => Is(e, "close", listener.Pid));
         Assert.True(connect.Num("timestamp") <= clientClose.Num("timestamp"));
@@ -102,7 +102,7 @@ public sealed class TraceTcpTests : IDisposable
         AssertProcess(e, client);
         AssertEndpoint(e.GetProperty("dst"), "127.0.0.1", 4, closedPort);
         Assert.NotEqual(0, e.GetProperty("src").Num("port"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => Is(e, "close", client.Pid)); // never established
     }
 
@@ -122,7 +122,7 @@ public sealed class TraceTcpTests : IDisposable
         var e = session.WaitFor(e => Is(e, "connect", refused.Pid), "for the refused connect");
         Assert.Equal("ECONNREFUSED", e.Str("error"));
         AssertEndpoint(e.GetProperty("dst"), "::1", 6, closedPort);
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.IsEvent() && (e.Num("pid") == ok.Pid || e.Num("pid") == listener.Pid));
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.NotNull(r.Str("error")));
     }
@@ -142,7 +142,7 @@ public sealed class TraceTcpTests : IDisposable
 
         var pid = kept == "accept" ? listener.Pid : client.Pid;
         session.WaitFor(e => Is(e, kept, pid), $"for the {kept}");
-        session.Settle();
+        session.Stop();
         var ours = session.Records.Where(e => e.IsEvent() && (e.Num("pid") == listener.Pid || e.Num("pid") == client.Pid)).ToList();
         Assert.Single(ours);
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(kept, r.Str("operation")));
@@ -169,7 +169,7 @@ public sealed class TraceTcpTests : IDisposable
         listener.WaitForExit();
 
         session.WaitFor(e => Is(e, "close", client.Pid), "for the close");
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, e => Is(e, "close", client.Pid));
     }
 
@@ -190,7 +190,7 @@ public sealed class TraceTcpTests : IDisposable
         AssertEndpoint(close.GetProperty("src"), "::1", 6, client.Single("connect").Int("port"));
         AssertEndpoint(close.GetProperty("dst"), "::1", 6, serverPort);
         session.WaitFor(e => Is(e, "close", listener.Pid), "for the server's abort");
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, e => Is(e, "close", client.Pid));
         Assert.Single(session.Records, e => Is(e, "close", listener.Pid));
     }
