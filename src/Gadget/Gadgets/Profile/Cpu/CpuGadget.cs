@@ -7,7 +7,7 @@ namespace Gadget.Gadgets.Profile.Cpu;
 /// <summary>profile cpu: samples the stacks of the selected containers' processes on every CPU
 /// until stopped, then reports each stack with its sample count. User frames are named from
 /// each process's own files (the reference leaves them "[unknown]").</summary>
-public sealed class CpuGadget : ProfileGadget
+public sealed class CpuGadget : ProfileGadget, IFoldedStacks
 {
     public const string UserStackParameter = "user-stack";
     public const string KernelStackParameter = "kernel-stack";
@@ -67,6 +67,33 @@ public sealed class CpuGadget : ProfileGadget
         userOnly: parameters.GetBool(UserStackParameter),
         kernelOnly: parameters.GetBool(KernelStackParameter),
         frequency: parameters.GetUInt(FrequencyParameter));
+
+    /// <summary>One JSON object a line per stack, as the reference prints its reports.</summary>
+    public override bool JsonRowPerLine => true;
+
+    /// <summary>The report's own text form is the table with each row's frames under it
+    /// (<see cref="WriteRowLines"/>); this only writes the flame graph, where the output is.</summary>
+    public override bool TryWriteText(Frame frame, ParameterValues parameters, StringBuilder output)
+    {
+        WriteFlameGraph(frame, parameters);
+        return false;
+    }
+
+    /// <summary>JSON keeps the rows' shape (<see cref="JsonRowPerLine"/>); this only writes the flame graph.</summary>
+    public override bool TryWriteJson(Frame frame, ParameterValues parameters, System.Text.Json.Utf8JsonWriter writer)
+    {
+        WriteFlameGraph(frame, parameters);
+        return false;
+    }
+
+    public override void WriteRowLines(in EventRecord record, ParameterValues parameters, StringBuilder output) =>
+        WriteFrameLines(record.Row<StackRow>(), output);
+
+    public void WriteFolded(Frame frame, ParameterValues parameters, TextWriter output)
+    {
+        WriteFlameGraph(frame, parameters);
+        FoldedStacks.Write(Stacks(frame), output);
+    }
 
     /// <summary>The stacks of a report, for the folded and flame graph renderers.</summary>
     public static IEnumerable<SampledStack> Stacks(Frame frame)

@@ -18,6 +18,7 @@ internal sealed class StackCollector
     private readonly ulong[] _buffer;
     private readonly Dictionary<RawStack, ulong> _samples = [];
     private readonly List<uint> _taken = [];
+    private readonly List<KeyValuePair<ProfileCpuKey, ulong>> _entries = [];
     // The stacks read in this collection and in the one before, by id (see ReadStack).
     private Dictionary<uint, ulong[]> _current = [];
     private Dictionary<uint, ulong[]> _previous = [];
@@ -44,11 +45,12 @@ internal sealed class StackCollector
         (_previous, _current) = (_current, _previous);
         _current.Clear();
         _taken.Clear();
-        foreach (var key in _counts.Keys<ProfileCpuKey>())
+        _entries.Clear();
+        // Read and deleted in one step per batch: a sample counted meanwhile stays for the next time.
+        _counts.TakeAll(_entries);
+        foreach (var (key, count) in _entries)
         {
-            // A sample counted between the lookup and the delete is lost; the window is the
-            // time of one system call, at most a few samples a second per CPU can fall in it.
-            if (!_counts.TryLookup(key, out ulong count) || !_counts.Delete(key) || count == 0)
+            if (count == 0)
                 continue;
             var lost = false;
             var user = ReadStack(key.UserStackId, ref lost);
