@@ -9,6 +9,15 @@ namespace Gadget.Gadgets.Profile.Cpu;
 /// reference's order: fewest samples first, so the hottest stack ends the report.</summary>
 internal static class StackReport
 {
+    /// <summary>Where every stack of a process or thread starts: the C library's entry points
+    /// (glibc, musl). They are built without frame pointers, so what a walk finds above them is
+    /// whatever the stack holds there, not callers.</summary>
+    private static readonly HashSet<string> Roots = new(StringComparer.Ordinal)
+    {
+        "_start", "__libc_start_main", "__libc_start_call_main", "__libc_start_main_impl", "libc_start_main_stage2",
+        "start_thread", "thread_start", "clone", "__clone", "clone3", "__clone3", "__clone_internal",
+    };
+
     public static List<StackRow> Build(IReadOnlyDictionary<RawStack, ulong> samples, UserSymbolizer user, KernelSymbols kernel, ulong timestamp)
     {
         var rows = new Dictionary<(ulong, uint, string, string), (CommBytes Comm, string[] User, string[] Kernel, ulong Count)>();
@@ -24,7 +33,14 @@ internal static class StackReport
             }
             var userFrames = new string[depth];
             for (var i = 0; i < userFrames.Length; i++)
+            {
                 userFrames[i] = user.Name((int)stack.Pid, stack.User[i], returnAddress: i > 0);
+                if (Roots.Contains(userFrames[i]))
+                {
+                    userFrames = userFrames[..(i + 1)];
+                    break;
+                }
+            }
             var kernelFrames = new string[stack.Kernel.Length];
             for (var i = 0; i < kernelFrames.Length; i++)
                 kernelFrames[i] = kernel.Name(i > 0 ? stack.Kernel[i] - 1 : stack.Kernel[i]);
