@@ -182,7 +182,8 @@ public class CpuGadgetTests
             [new RawStack(1, 8, comm, [0x1234], [])] = 1,
         };
 
-        var rows = StackReport.Build(samples, new UserSymbolizer(), kernel, 5);
+        using var symbolizer = new UserSymbolizer();
+        var rows = StackReport.Build(samples, symbolizer, kernel, 5);
 
         Assert.Equal([(8u, 1UL), (7u, 5UL), (7u, 9UL)], rows.Select(r => (r.Header.Pid, r.Count)));
         Assert.Equal(["vfs_read", "entry"], rows[1].KernelStack);

@@ -14,7 +14,7 @@ public class UserSymbolizerTests
     public void Names_the_functions_of_a_running_executable(string kind)
     {
         using var process = Start(kind == "pie" ? ElfFixtures.Pie : ElfFixtures.NoPie, out var addresses);
-        var symbolizer = new UserSymbolizer();
+        using var symbolizer = new UserSymbolizer();
 
         symbolizer.Track(process.Id, addresses);
 
@@ -35,7 +35,7 @@ public class UserSymbolizerTests
         process.WaitForExit();
         var pid = process.Id;
         process.Dispose();
-        var symbolizer = new UserSymbolizer();
+        using var symbolizer = new UserSymbolizer();
 
         symbolizer.Track(pid, addresses);
 
@@ -47,7 +47,7 @@ public class UserSymbolizerTests
     public void A_process_read_while_alive_is_still_named_after_it_exits()
     {
         var process = Start(ElfFixtures.Pie, out var addresses);
-        var symbolizer = new UserSymbolizer();
+        using var symbolizer = new UserSymbolizer();
         symbolizer.Track(process.Id, addresses);
         process.StandardInput.WriteLine();
         process.WaitForExit();
@@ -65,10 +65,29 @@ public class UserSymbolizerTests
     }
 
     [Fact]
+    public void A_file_deleted_and_a_process_gone_after_it_was_seen_are_still_read_at_the_report()
+    {
+        var copy = Path.Combine(Path.GetTempPath(), $"igt-elf-copy-{Guid.NewGuid():N}");
+        File.Copy(ElfFixtures.Pie, copy);
+        var process = Start(copy, out var addresses);
+        using var symbolizer = new UserSymbolizer();
+        symbolizer.Track(process.Id, addresses);
+
+        File.Delete(copy);
+        process.StandardInput.WriteLine();
+        process.WaitForExit();
+        var pid = process.Id;
+        process.Dispose();
+
+        // Seen while it ran (the file was opened then), read only now.
+        Assert.Equal("beta", symbolizer.Name(pid, addresses[1], false));
+    }
+
+    [Fact]
     public void Frames_in_a_library_without_a_symbol_are_named_by_file_and_address()
     {
         using var process = Start(ElfFixtures.Pie, out var addresses);
-        var symbolizer = new UserSymbolizer();
+        using var symbolizer = new UserSymbolizer();
         // The executable's first mapping is its ELF header (offset 0, not executable in a PIE
         // built by a recent linker); find an executable mapping's first byte instead.
         var mapping = File.ReadLines($"/proc/{process.Id}/maps")

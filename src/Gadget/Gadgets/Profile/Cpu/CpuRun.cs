@@ -112,6 +112,7 @@ internal sealed class CpuRun : FrameRun
         {
             _stopped = true;
             _timer?.Dispose();
+            _symbolizer.Dispose();
         }
         base.Dispose();
     }

@@ -44,6 +44,10 @@ public readonly record struct MemoryMapping(ulong Start, ulong End, ulong Offset
         var mappings = new List<MemoryMapping>();
         while (maps.ReadLine() is { } line)
         {
+            // Most lines are data: skip them before parsing ("start-end rwxp ...").
+            var space = line.IndexOf(' ');
+            if (space < 0 || line.Length < space + 5 || line[space + 3] != 'x')
+                continue;
             if (TryParse(line, out var mapping) && mapping.Executable)
                 mappings.Add(mapping);
         }

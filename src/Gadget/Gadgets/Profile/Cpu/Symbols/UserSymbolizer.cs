@@ -9,8 +9,9 @@ namespace Gadget.Gadgets.Profile.Cpu.Symbols;
 /// A process's memory map is read when its first stack is seen, and again when a later stack
 /// has an address outside what was read (a library opened since, an exec). That happens at
 /// each collection of the kernel maps, once a second, while the process most likely still
-/// runs; a process that was gone before its first collection keeps raw addresses.</summary>
-public sealed class UserSymbolizer
+/// runs; a process that was gone before its first collection keeps raw addresses. Files are
+/// opened then, and read at the report (<see cref="ElfImageCache"/>).</summary>
+public sealed class UserSymbolizer : IDisposable
 {
     private const long RereadAfterMs = 1000;
 
@@ -77,6 +78,9 @@ public sealed class UserSymbolizer
         return $"{file}+0x{elfAddress.ToString("x", CultureInfo.InvariantCulture)}";
     }
 
+    /// <summary>Closes the files held open for the report.</summary>
+    public void Dispose() => _images.Dispose();
+
     private static string Raw(ulong address) => "0x" + address.ToString("x", CultureInfo.InvariantCulture);
 
     /// <summary>The executable mappings of one process and the image behind each.</summary>
@@ -85,9 +89,9 @@ public sealed class UserSymbolizer
         public static readonly ProcessImages Unreadable = new([], []) { Gone = true };
 
         private readonly MemoryMapping[] _mappings;
-        private readonly ElfImage?[] _images;
+        private readonly ElfImageCache.LazyImage[] _images;
 
-        private ProcessImages(MemoryMapping[] mappings, ElfImage?[] images)
+        private ProcessImages(MemoryMapping[] mappings, ElfImageCache.LazyImage[] images)
         {
             _mappings = mappings;
             _images = images;
@@ -112,14 +116,14 @@ public sealed class UserSymbolizer
             }
             if (mappings.Count == 0)
                 return null; // a zombie, or gone between open and read
-            var images = new ElfImage?[mappings.Count];
+            var images = new ElfImageCache.LazyImage[mappings.Count];
             for (var i = 0; i < mappings.Count; i++)
             {
                 images[i] = mappings[i] switch
                 {
                     { IsFile: true } m => cache.Get(pid, m),
-                    { Path: "[vdso]" } => Vdso.Image,
-                    _ => null,
+                    { Path: "[vdso]" } => Vdso.Lazy,
+                    _ => ElfImageCache.LazyImage.None,
                 };
             }
             return new ProcessImages([.. mappings], images);
@@ -139,7 +143,7 @@ public sealed class UserSymbolizer
         {
             var index = Find(address);
             mapping = index >= 0 ? _mappings[index] : default;
-            image = index >= 0 ? _images[index] : null;
+            image = index >= 0 ? _images[index].Image : null;
             return index >= 0;
         }
 

@@ -9,6 +9,9 @@ public static class Vdso
 
     public static ElfImage? Image => Current.Value;
 
+    /// <summary>The vDSO as the image of a mapping (read once, when first asked for).</summary>
+    internal static ElfImageCache.LazyImage Lazy { get; } = new(static () => Image, null);
+
     private static ElfImage? Read()
     {
         try
