@@ -46,6 +46,7 @@ public static class GadgetCatalog
 
         // profile
         new Gadgets.Profile.BlockIo.BlockIoGadget(),
+        new Gadget.Gadgets.Profile.Cpu.CpuGadget(),
     ];
 
     public static IReadOnlyList<TraceGadget> TraceGadgets { get; } = All.OfType<TraceGadget>().ToList();
