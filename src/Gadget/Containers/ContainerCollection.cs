@@ -40,6 +40,8 @@ public sealed class ContainerCollection : IContainerResolver
     {
         if (container.MntnsId == 0 || container.MntnsId == Procfs.ProcNamespaces.HostMountNamespace)
             return;
+        if (container.IsPod && container.NodeName.Length == 0)
+            container = container with { NodeName = Containers.NodeName.Current };
         lock (_gate)
         {
             if (_byMntns.TryGetValue(container.MntnsId, out var known) && !IsSameContainer(known, container))
@@ -121,6 +123,7 @@ public sealed class ContainerCollection : IContainerResolver
             PodName = Pick(known.PodName, update.PodName),
             Namespace = Pick(known.Namespace, update.Namespace),
             K8sContainerName = Pick(known.K8sContainerName, update.K8sContainerName),
+            NodeName = Pick(known.NodeName, update.NodeName),
             PodUid = Pick(known.PodUid, update.PodUid),
             SandboxId = Pick(known.SandboxId, update.SandboxId),
             HostNetwork = known.HostNetwork || update.HostNetwork,

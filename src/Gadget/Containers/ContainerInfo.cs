@@ -8,7 +8,7 @@ namespace Gadget.Containers;
 public sealed record ContainerInfo
 {
     private readonly string _runtime = "", _id = "", _name = "", _imageName = "", _imageDigest = "";
-    private readonly string _podName = "", _namespace = "", _k8sContainerName = "";
+    private readonly string _podName = "", _namespace = "", _k8sContainerName = "", _nodeName = "";
 
     /// <summary>"docker", "containerd", "cri-o", "podman" or "unknown".</summary>
     public required string Runtime { get => _runtime; init { _runtime = value; RuntimeUtf8 = Utf8(value); } }
@@ -37,6 +37,11 @@ public sealed record ContainerInfo
 
     public bool IsPod => PodName.Length > 0;
 
+    /// <summary>The Kubernetes node the pod runs on, stamped on the node when the pod's container
+    /// is registered (so a remote client shows the node's name, not its own); empty for
+    /// containers that are no pod's, as the reference's ig leaves k8s.node.</summary>
+    public string NodeName { get => _nodeName; init { _nodeName = value; NodeNameUtf8 = Utf8(value); } }
+
     public byte[] RuntimeUtf8 { get; private init; } = [];
     public byte[] IdUtf8 { get; private init; } = [];
     public byte[] NameUtf8 { get; private init; } = [];
@@ -45,6 +50,7 @@ public sealed record ContainerInfo
     public byte[] PodNameUtf8 { get; private init; } = [];
     public byte[] NamespaceUtf8 { get; private init; } = [];
     public byte[] K8sContainerNameUtf8 { get; private init; } = [];
+    public byte[] NodeNameUtf8 { get; private init; } = [];
 
     private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
 
@@ -56,7 +62,7 @@ public sealed record ContainerInfo
         ImageName == other.ImageName && ImageDigest == other.ImageDigest && Pid == other.Pid &&
         MntnsId == other.MntnsId && NetnsId == other.NetnsId && CgroupPath == other.CgroupPath &&
         RuntimeNamespace == other.RuntimeNamespace && PodName == other.PodName && Namespace == other.Namespace &&
-        K8sContainerName == other.K8sContainerName && PodUid == other.PodUid && SandboxId == other.SandboxId &&
+        K8sContainerName == other.K8sContainerName && NodeName == other.NodeName && PodUid == other.PodUid && SandboxId == other.SandboxId &&
         HostNetwork == other.HostNetwork && PodLabels.Count == other.PodLabels.Count &&
         PodLabels.All(l => other.PodLabels.TryGetValue(l.Key, out var v) && v == l.Value);
 

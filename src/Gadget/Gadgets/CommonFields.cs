@@ -28,10 +28,13 @@ public static class CommonFields
         if (r.Container is { } c)
             s.Utf8(c.IsPod ? c.K8sContainerNameUtf8 : c.NameUtf8);
     })
-    { Width = 20, Visibility = FieldVisibility.ColumnsOnly };
+    {
+        Width = 20,
+        Visibility = FieldVisibility.ColumnsOnly,
+        SortText = static (in EventRecord r) => r.Container is { } c ? (c.IsPod ? c.K8sContainerNameUtf8 : c.NameUtf8) : [],
+    };
 
-    public static EventField K8sNode { get; } = new CustomField("k8s.node", static (in EventRecord r, IFieldSink s) => s.Text(NodeName.Current))
-    { Width = 20 };
+    public static EventField K8sNode { get; } = ContainerText("k8s.node", 20, c => c.NodeNameUtf8, "NODE");
     public static EventField K8sNamespace { get; } = ContainerText("k8s.namespace", 20, c => c.NamespaceUtf8, "NAMESPACE");
     public static EventField K8sPodName { get; } = ContainerText("k8s.podName", 30, c => c.PodNameUtf8, "POD");
     public static EventField K8sContainerName { get; } = ContainerText("k8s.containerName", 20, c => c.K8sContainerNameUtf8);
@@ -75,5 +78,9 @@ public static class CommonFields
             if (r.Container is { } container)
                 s.Utf8(value(container));
         })
-        { Width = width, Header = header ?? name.ToUpperInvariant() };
+        {
+            Width = width,
+            Header = header ?? name.ToUpperInvariant(),
+            SortText = (in EventRecord r) => r.Container is { } container ? value(container) : [],
+        };
 }

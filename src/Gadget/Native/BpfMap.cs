@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Gadget.Native;
 
 /// <summary>A map of a <see cref="BpfObject"/>: sized before load, read and written after.</summary>
-public sealed unsafe class BpfMap
+public sealed unsafe partial class BpfMap
 {
     private const int ENOENT = 2;
     private readonly BpfObject _owner;

@@ -7,21 +7,14 @@ using Gadget.IntegrationTests.Infrastructure;
 namespace Gadget.IntegrationTests.Bpf;
 
 /// <summary>Every attach kind and map operation of the libbpf binding, for real.</summary>
-public sealed class BindingTests : IDisposable
+public sealed class BindingTests : OwningTest
 {
     private const uint HitTracepoint = 0, HitRawTracepoint = 1, HitBtfTracepoint = 2, HitPerfEvent = 3, HitSocket = 4;
 
     private readonly BpfObject _bpf;
 
-    public BindingTests() => _bpf = KernelObjects.OpenTestObject("binding_test");
-
-    public void Dispose()
-    {
-        _bpf.Dispose();
-        // Closing the object must free every program and map it loaded.
-        if (Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
-    }
+    // Closing the object (after each test) must free every program and map it loaded.
+    public BindingTests() => _bpf = Own(KernelObjects.OpenTestObject("binding_test"));
 
     private void Load()
     {
@@ -133,6 +126,61 @@ public sealed class BindingTests : IDisposable
         Assert.False(map.Delete(3u));
         Assert.False(map.TryLookup(3u, out ulong _));
         Assert.Equal(4, map.Keys<uint>().Count);
+    }
+
+    [Fact]
+    public void A_hash_map_is_read_whole_and_then_taken_whole_in_batches()
+    {
+        Load();
+        var map = _bpf.Map("scratch_keys");
+        // More entries than one batch would hold if batches were small, all of the map's room.
+        for (var key = 1u; key <= 64; key++)
+            map.Update(key, (ulong)key * 10);
+
+        var read = new List<KeyValuePair<uint, ulong>>();
+        Assert.Equal(64, map.ReadAll(read));
+        Assert.Equal(Enumerable.Range(1, 64).Select(k => (uint)k), read.Select(e => e.Key).Order());
+        Assert.All(read, e => Assert.Equal(e.Key * 10UL, e.Value));
+        Assert.Equal(64, map.Keys<uint>().Count);
+
+        var taken = new List<KeyValuePair<uint, ulong>>();
+        Assert.Equal(64, map.TakeAll(taken));
+        Assert.Equal(read.OrderBy(e => e.Key), taken.OrderBy(e => e.Key));
+        Assert.Empty(map.Keys<uint>());
+
+        // An empty map reads as nothing, and what is added after a take is there for the next one.
+        Assert.Equal(0, map.TakeAll(taken));
+        map.Update(7u, 70UL);
+        var next = new List<KeyValuePair<uint, ulong>>();
+        Assert.Equal(1, map.TakeAll(next));
+        Assert.Equal(new KeyValuePair<uint, ulong>(7, 70), Assert.Single(next));
+    }
+
+    [Fact]
+    public void A_map_pinned_by_name_is_in_the_bpf_file_system_until_unpinned()
+    {
+        Load();
+        var map = _bpf.Map("scratch_keys");
+        var path = $"/sys/fs/bpf/igtest-pin-{Environment.ProcessId}";
+        map.Pin(path);
+        try
+        {
+            Assert.True(File.Exists(path), $"{path} is not there");
+            Assert.True(map.IsPinned);
+        }
+        finally
+        {
+            map.Unpin(path);
+        }
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Reading_a_map_with_the_wrong_entry_types_is_refused()
+    {
+        Load();
+        var error = Assert.Throws<ArgumentException>(() => _bpf.Map("scratch_keys").ReadAll(new List<KeyValuePair<ulong, ulong>>()));
+        Assert.Contains("4-byte keys", error.Message);
     }
 
     [Fact]

@@ -6,9 +6,8 @@ namespace Gadget.IntegrationTests.Containers;
 
 /// <summary>trace open in containerd's containers, pods (CRI) and `ctr` ones (native API):
 /// each open carries its container, and the selection keeps exactly what it names.</summary>
-public sealed class ContainerdOpenAttributionTests : IDisposable
+public sealed class ContainerdOpenAttributionTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     [Fact]
     public void Opens_in_a_pod_are_attributed_and_pod_namespace_and_label_filters_select_exactly()
@@ -47,7 +46,7 @@ public sealed class ContainerdOpenAttributionTests : IDisposable
             var first = session.WaitFor(e => e.Str("path") == marker + expected[0], $"{expected[0]} with {selector.Describe()}");
             foreach (var suffix in expected[1..])
                 session.WaitFor(e => e.Str("path") == marker + suffix, $"{suffix} with {selector.Describe()}");
-            session.Settle();
+            session.Stop();
             var seen = session.Records.Select(e => e.Str("path")).Where(p => p is not null && p.StartsWith(marker, StringComparison.Ordinal))
                 .Select(p => p![marker.Length..]).Distinct().Order().ToArray();
             Assert.Equal(expected.Order().ToArray(), seen);
@@ -75,7 +74,7 @@ public sealed class ContainerdOpenAttributionTests : IDisposable
         var found = session.WaitFor(e => e.Str("path") == "/etc/passwd" && e.Str("comm") == "cat", "for the open of /etc/passwd");
         Assert.True(found.Num("fd") >= 0);
         Assert.Equal(0, found.Num("err"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Str("path") == marker + "-other");
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal(wanted.Id, e.Str("runtime", "containerName")));
     }

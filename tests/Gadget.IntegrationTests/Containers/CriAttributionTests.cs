@@ -65,7 +65,7 @@ public sealed class CriAttributionTests
             Trigger();
             foreach (var word in expected)
                 session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, word]), $"{word} with {selector.Describe()}");
-            session.Settle();
+            session.Stop();
             var seen = session.Records.Where(e => e.Strings("args").FirstOrDefault() == "/bin/echo" && e.Strings("args").Contains(marker))
                 .Select(e => e.Strings("args")[2]).Distinct().Order().ToArray();
             Assert.Equal(expected.Order().ToArray(), seen);

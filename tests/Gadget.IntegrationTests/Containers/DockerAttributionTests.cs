@@ -58,7 +58,7 @@ public sealed class DockerAttributionTests
         wanted.Exec("/bin/echo", marker, "wanted");
 
         session.WaitFor(e => e.Strings("args").Contains("wanted"), "for the selected container");
-        session.Settle();
+        session.Stop();
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal(wanted.Name, e.Str("runtime", "containerName")));
         Assert.DoesNotContain(session.Records, e => e.Strings("args").Contains("other") || e.Strings("args").Contains("host"));
     }
@@ -93,7 +93,7 @@ public sealed class DockerAttributionTests
         container.Exec("/bin/echo", marker, "container");
 
         session.WaitFor(e => e.Strings("args").Contains("container"), "for the container exec");
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Strings("args").Contains("host"));
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.NotNull(e.Str("runtime", "containerName")));
     }

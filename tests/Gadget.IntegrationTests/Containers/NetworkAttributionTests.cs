@@ -11,9 +11,8 @@ namespace Gadget.IntegrationTests.Containers;
 /// <summary>trace bind, tcp and tcpconnect with the sockets helper inside a Docker container:
 /// events carry the container (also those sent from softirq context, and closes done by a
 /// process that is exiting), and the container filter keeps host sockets out.</summary>
-public sealed class NetworkAttributionTests : IDisposable
+public sealed class NetworkAttributionTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -53,7 +52,7 @@ public sealed class NetworkAttributionTests : IDisposable
         Assert.Equal(inside.Single("bind").Int("port"), e.Num("port"));
         Assert.Equal("::1", e.Str("addr"));
         Assert.Equal(".R...", e.Str("opts"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, r => r.IsEvent() && r.Num("pid") == host.Pid);
     }
 
@@ -88,7 +87,7 @@ public sealed class NetworkAttributionTests : IDisposable
         foreach (var operation in (string[])["connect", "close"])
             unfiltered.WaitFor(e => e.Str("operation") == operation && e.Num("pid") == hostClient.Pid, $"for the host's {operation}, unfiltered");
         unfiltered.WaitFor(e => e.Str("operation") == "accept" && e.Num("pid") == hostListener.Pid, "for the host's accept, unfiltered");
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, r => r.IsEvent() && (r.Num("pid") == hostClient.Pid || r.Num("pid") == hostListener.Pid));
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(site.Container.Name, r.Str("runtime", "containerName")));
     }
@@ -113,7 +112,7 @@ public sealed class NetworkAttributionTests : IDisposable
         AssertInContainer(e, site, session, inside);
         Assert.Equal(inside.Single("connect").Int("port"), e.GetProperty("src").Num("port"));
         Assert.InRange(e.Num("latency"), 1, 1_000_000_000);
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, r => r.IsEvent() && r.Num("pid") == host.Pid);
     }
 }

@@ -38,7 +38,7 @@ public sealed class NetworkPodAttributionTests : OwningTest
     /// network namespace (read after the batch latency, so a leak would have arrived).</summary>
     private static void AssertOnlyPod(RunningGadget session, CriPod pod, ulong otherNetns)
     {
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => InNetns(e, otherNetns));
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal(pod.Name, e.Str("k8s", "podName")));
     }

@@ -35,7 +35,7 @@ public sealed class PacketPodAttributionTests : OwningTest
     /// <summary>After the batch latency, the filtered session holds events of <paramref name="pod"/> only.</summary>
     private static void AssertOnlyPod(RunningGadget session, CriPod pod)
     {
-        session.Settle();
+        session.Stop();
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal(pod.Name, e.Str("k8s", "podName")));
     }
 

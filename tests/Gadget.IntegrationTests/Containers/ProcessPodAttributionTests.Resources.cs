@@ -86,7 +86,7 @@ public sealed partial class ProcessPodAttributionTests
         WriteFileInPod(pod, "app", name);
 
         session.WaitFor(_ => FileEvents(session, name).Count >= DdBlocks + 2, "for the open, the writes and the fsync");
-        session.Settle();
+        session.Stop();
         var events = FileEvents(session, name);
         Assert.Equal(["O", .. Enumerable.Repeat("W", DdBlocks), "F"], events.Select(e => e.Str("op")!));
         Assert.Equal(0, events[0].Num("bytes"));

@@ -25,7 +25,7 @@ public sealed class SelectionTests
 
         var wanted = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, runtime]), $"for the exec in the {runtime} container");
         Assert.Equal(runtime, wanted.Str("runtime", "runtimeName"));
-        session.Settle();
+        session.Stop();
         var seen = session.Records.Where(e => e.Strings("args").FirstOrDefault() == "/bin/echo" && e.Strings("args").Contains(marker))
             .Select(e => e.Strings("args")[2]).Distinct().ToArray();
         Assert.Equal([runtime], seen);
@@ -52,7 +52,7 @@ public sealed class SelectionTests
         Assert.DoesNotContain(session.Containers!.FindById(wanted.Id)!.MntnsId, filterKeys);
         var inWanted = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "wanted"]), "for the selected container's exec");
         Assert.Equal(wanted.Name, inWanted.Str("runtime", "containerName"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "other"]));
         Assert.DoesNotContain(session.Records, e => e.Str("runtime", "containerName") == other.Name);
     }
@@ -73,7 +73,7 @@ public sealed class SelectionTests
         session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "host"]), "for the host exec");
         var inDocker = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "docker"]), "for the docker container's exec");
         Assert.Equal(docker.Name, inDocker.Str("runtime", "containerName"));
-        session.Settle();
+        session.Stop();
         // The ctr container is known though containerd was not asked for, so it is left out
         // rather than shown as a host process.
         Assert.DoesNotContain(session.Records, e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "containerd"]));

@@ -168,10 +168,10 @@ internal sealed class RunningGadget : IDisposable
         return Summary!;
     }
 
-    /// <summary>Waits for the batch latency to pass, so events of what just ran have arrived.</summary>
-    public void Settle() => Thread.Sleep(300);
-
-    /// <summary>Stops the gadget (drains the ring buffer, or makes a profile's report) and returns its summary.</summary>
+    /// <summary>Stops the gadget and returns its summary. A stream's programs are detached and its
+    /// ring buffer drained first, so every event of what ran before the call is in
+    /// <see cref="Records"/>: what is not there did not happen (negative tests rely on this,
+    /// not on a sleep). A profile makes its report.</summary>
     public RunSummary Stop()
     {
         _stop.Cancel();

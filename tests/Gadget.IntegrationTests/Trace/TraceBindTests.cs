@@ -7,9 +7,8 @@ namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace bind against the real kernel: binds of the sockets helper, on the host and in
 /// a network namespace of the test's own.</summary>
-public sealed class TraceBindTests : IDisposable
+public sealed class TraceBindTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -107,7 +106,7 @@ public sealed class TraceBindTests : IDisposable
         var run = SocketsProcess.Run(Site.Host, "bind", "tcp", "4", "127.0.0.1", Text(port), "twice");
 
         EventOf(session, run, port);
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, e => e.IsEvent() && e.Num("pid") == run.Pid);
     }
 
@@ -123,7 +122,7 @@ public sealed class TraceBindTests : IDisposable
         var wantedRun = SocketsProcess.Run(Site.Host, "bind", "udp", "4", "127.0.0.1", Text(wanted));
 
         EventOf(session, wantedRun, wanted);
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.IsEvent() && e.Num("pid") == otherRun.Pid);
         Assert.All(session.Records.Where(e => e.IsEvent()), e => Assert.Contains(e.Num("port"), (long[])[wanted, 1]));
     }
@@ -144,7 +143,7 @@ public sealed class TraceBindTests : IDisposable
         var wantedPort = wanted.Next("bind").Int("port");
 
         session.WaitFor(e => e.IsEvent() && e.Num("pid") == wanted.Pid && e.Num("port") == wantedPort, "for the wanted process");
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.IsEvent() && (e.Num("pid") == other.Pid || e.Num("port") == otherPort));
         Assert.All(session.Records.Where(e => e.IsEvent()), e => Assert.Equal(wanted.Pid, e.Num("pid")));
     }

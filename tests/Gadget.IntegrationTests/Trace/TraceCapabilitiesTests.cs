@@ -7,23 +7,16 @@ namespace Gadget.IntegrationTests.Trace;
 /// <summary>trace capabilities against the real kernel: chown(1) as root (allowed) and as nobody
 /// (denied), setpriv(1) changing its uid (a setid check), and the checks the kernel makes without
 /// auditing them (CAP_SYS_ADMIN for memory overcommit on every mapping).</summary>
-public sealed class TraceCapabilitiesTests : IDisposable
+public sealed class TraceCapabilitiesTests : OwningTest
 {
-    private readonly string _dir = Paths.NewTempDirectory();
+    private readonly string _dir;
     private readonly string _file;
 
     public TraceCapabilitiesTests()
     {
+        _dir = OwnTempDirectory();
         _file = Path.Combine(_dir, "owned-by-root");
         File.WriteAllText(_file, "x");
-    }
-
-    public void Dispose()
-    {
-        Directory.Delete(_dir, recursive: true);
-        // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
     }
 
     /// <summary>A copy of a system binary under a unique name, so its events are ours alone;
@@ -90,7 +83,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
         Assert.Equal("SYS_ADMIN", quiet.Str("capName"));
         Assert.Contains(quiet.Str("syscall"), (string?[])["execve", "mmap", "brk", null]);
         auditOnly.WaitFor(e => e.Str("comm") == comm && e.Str("capName") == "CHOWN", "for the audited chown");
-        auditOnly.Settle();
+        auditOnly.Stop();
         Assert.All(auditOnly.Records.Where(r => r.IsEvent()), e => Assert.Equal(1, e.Num("audit")));
     }
 
@@ -125,7 +118,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
 
         // Without --unique, each chown checks CAP_CHOWN (for the owner, and again for the group).
         all.WaitFor(_ => all.Records.Count(r => r.Str("comm") == comm && r.Str("capName") == "CHOWN") >= 3, "for the three chowns");
-        unique.Settle();
+        unique.Stop();
         var inContainer = unique.Records.Where(e => e.IsEvent() && (ulong)e.Num("mountnsid") == mntns).ToList();
         Assert.Single(inContainer, e => e.Str("capName") == "CHOWN");
         Assert.Equal(inContainer.Count, inContainer.Select(e => e.Num("cap")).Distinct().Count());
@@ -175,7 +168,7 @@ public sealed class TraceCapabilitiesTests : IDisposable
         var hostComm = Path.GetFileName(hostChown);
         var host = unfiltered.WaitFor(e => e.Str("comm") == hostComm && e.Str("capName") == "CHOWN", "for the host's denied chown, unfiltered");
         Assert.Equal("Deny", host.Str("verdict"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, r => r.Str("comm") == hostComm);
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(container.Name, r.Str("runtime", "containerName")));
     }

@@ -165,7 +165,7 @@ public sealed class TraceDnsTests : OwningTest
         var onPort = Dig(ns, "127.0.0.1", 53, DnsServer.Name);
 
         session.WaitFor(e => IsResponse(e, "a.igtest.", onPort.Pid), "for the query on port 53");
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Num("pid") == offPort.Pid);
         Assert.DoesNotContain(session.Records, e => e.Num("srcPort") == hostServer.Port || e.Num("dstPort") == hostServer.Port);
     }
@@ -185,7 +185,7 @@ public sealed class TraceDnsTests : OwningTest
         var dig = Dig(ns, "127.0.0.1", 53, DnsServer.Name);
 
         session.WaitFor(e => IsResponse(e, "a.igtest.", server.Identity.Pid), "for the server's response");
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Num("pid") == dig.Pid);
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal((long)server.Identity.MountNamespace, e.Num("mountnsid")));
     }
@@ -238,7 +238,7 @@ public sealed class TraceDnsTests : OwningTest
         Assert.Equal(container.Name, response.Str("runtime", "containerName"));
         Assert.Equal([DnsServer.Address], response.Strings("addresses"));
         // The server runs on the host: -c keeps it out, in the kernel.
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Num("pid") == server.Identity.Pid);
     }
 
@@ -282,7 +282,7 @@ public sealed class TraceDnsTests : OwningTest
             new RunOptions { Parameters = Parameters(("ports", port)), RingBufferBytes = 4096 }));
 
         var output = RunIn(site, Helpers.DnsBurst, "127.0.0.1", port, "20000", "burst.igtest");
-        session.Settle();
+        session.Stop();
         var summary = session.Stop();
 
         var lines = output.Split('\n');

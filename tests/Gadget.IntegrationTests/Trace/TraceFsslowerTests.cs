@@ -9,22 +9,18 @@ namespace Gadget.IntegrationTests.Trace;
 /// <summary>trace fsslower against the real kernel: the fsops helper performs known reads,
 /// writes, opens and fsyncs (made slow on demand with userfaultfd), on files of known file
 /// systems, and each event's fields are checked.</summary>
-public sealed class TraceFsslowerTests : IDisposable
+public sealed class TraceFsslowerTests : OwningTest
 {
     private const string Tmpfs = "/dev/shm";
 
     // On the root file system (ext4 here) and on tmpfs; unique names keep other runs' files out.
-    private readonly string _dir = Paths.NewTempDirectory();
-    private readonly string _shmDir = Path.Combine(Tmpfs, "igt-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _dir;
+    private readonly string _shmDir;
 
-    public TraceFsslowerTests() => Directory.CreateDirectory(_shmDir);
-
-    public void Dispose()
+    public TraceFsslowerTests()
     {
-        Directory.Delete(_dir, recursive: true);
-        Directory.Delete(_shmDir, recursive: true);
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
+        _dir = OwnTempDirectory();
+        _shmDir = OwnTempDirectory(Tmpfs);
     }
 
     /// <summary>What a trigger ran as, for the attribution checks (Pid 0: not known on the host).</summary>
@@ -96,7 +92,7 @@ public sealed class TraceFsslowerTests : IDisposable
             e => AssertOp(e, run, "F", long.MaxValue, 0),
             e => AssertOp(e, run, "F", long.MaxValue, 0));
         AssertOp(EventsFor(session, name + ".new").Single(), created, "O", 0, 0);
-        session.Settle();
+        session.Stop();
         Assert.Empty(EventsFor(session, Path.GetFileName(_dir)));
     }
 
@@ -117,7 +113,7 @@ public sealed class TraceFsslowerTests : IDisposable
 
         tmpfs.WaitFor(_ => EventsFor(tmpfs, Path.GetFileName(inMemory)).Count == 4, "for the tmpfs file's 4 operations");
         disk.WaitFor(_ => EventsFor(disk, Path.GetFileName(onDisk)).Count == 4, "for the disk file's 4 operations");
-        tmpfs.Settle();
+        tmpfs.Stop();
         Assert.Empty(EventsFor(tmpfs, Path.GetFileName(onDisk)));
         Assert.Empty(EventsFor(disk, Path.GetFileName(inMemory)));
     }
@@ -135,7 +131,7 @@ public sealed class TraceFsslowerTests : IDisposable
         var run = FsOps(path, "open", "write:16384", "seek:0", "read:4096", "slowread:4096:400", "seek:0", "slowwrite:4096:300", "close");
 
         session.WaitFor(_ => EventsFor(session, name).Count >= 2, "for the two slow operations");
-        session.Settle();
+        session.Stop();
         var events = EventsFor(session, name);
         Assert.Collection(events,
             e =>
@@ -191,7 +187,7 @@ public sealed class TraceFsslowerTests : IDisposable
             AssertOp(events[0], run, "O", 0, 0);
             AssertOp(events[1], run, "R", file == "layered" ? 3 : 4, 0);
         }
-        disk.Settle();
+        disk.Stop();
         Assert.Empty(EventsFor(disk, "inmemory"));
         Assert.Empty(EventsFor(tmpfs, "layered"));
     }
@@ -217,7 +213,7 @@ public sealed class TraceFsslowerTests : IDisposable
         foreach (var (session, filter) in new[] { (disk, backing), (overlay, "overlay") })
         {
             session.WaitFor(_ => EventsFor(session, name).Count >= 4, $"for the container's 4 operations with -f {filter}");
-            session.Settle();
+            session.Stop();
             var events = EventsFor(session, name);
             Assert.Collection(events,
                 e => AssertOp(e, run, "O", 0, 0),

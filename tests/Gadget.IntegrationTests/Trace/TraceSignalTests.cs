@@ -7,18 +7,15 @@ namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace signal against the real kernel: signals sent with kill(2) and tgkill(2), a send
 /// that fails, and the SIGCHLD the kernel sends by itself; compared with libbpf-tools' sigsnoop.</summary>
-public sealed class TraceSignalTests : IDisposable
+public sealed class TraceSignalTests : OwningTest
 {
     private const int SIGUSR1 = 10, SIGUSR2 = 12, SIGTERM = 15, SIGKILL = 9, SIGCHLD = 17, ESRCH = 3;
 
-    private readonly string _dir = Paths.NewTempDirectory();
+    private readonly string _dir;
 
-    public void Dispose()
+    public TraceSignalTests()
     {
-        Directory.Delete(_dir, recursive: true);
-        // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
+        _dir = OwnTempDirectory();
     }
 
     /// <summary>What one run of the signaler did: its pid (and comm), its child, the free pid it
@@ -63,7 +60,7 @@ public sealed class TraceSignalTests : IDisposable
         Assert.Equal(MountNamespace.Own, (ulong)killed.Num("mountnsid"));
         var chld = session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGCHLD" && e.Num("tpid") == run.Pid, "for the child's SIGCHLD");
         Assert.Equal(MountNamespace.Own, (ulong)chld.Num("mountnsid")); // sent once the child had left its namespaces
-        session.Settle();
+        session.Stop();
         var events = EventsOf(session, run);
         Assert.Contains(new Sent(run.Pid, run.Comm, SIGUSR1, run.Child, 0), events);
         Assert.Contains(new Sent(run.Pid, run.Comm, SIGUSR2, run.Child, 0), events); // tgkill
@@ -81,7 +78,7 @@ public sealed class TraceSignalTests : IDisposable
             var run = RunSignaler();
 
             session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGUSR2", "for SIGUSR2");
-            session.Settle();
+            session.Stop();
             Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal("SIGUSR2", e.Str("signal")));
         }
         using (var session = RunningGadget.Start(new SignalGadget(), ("failed-only", "true")))
@@ -89,7 +86,7 @@ public sealed class TraceSignalTests : IDisposable
             var run = RunSignaler();
 
             session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGTERM", "for the failed SIGTERM");
-            session.Settle();
+            session.Stop();
             Assert.Equal([new Sent(run.Pid, run.Comm, SIGTERM, run.Free, -ESRCH)], EventsOf(session, run));
             Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.True(e.Num("ret") < 0));
         }
@@ -132,7 +129,7 @@ public sealed class TraceSignalTests : IDisposable
 
         var e = session.WaitFor(e => e.Num("tpid") == sleeper.Id, "for the kill of the sleeper");
         Assert.Equal("SIGKILL", e.Str("signal"));
-        session.Settle();
+        session.Stop();
         Assert.Empty(EventsOf(session, run));
         Assert.All(session.Records.Where(r => r.IsEvent()), e => Assert.Equal(Environment.ProcessId, e.Num("pid")));
     }
@@ -146,7 +143,7 @@ public sealed class TraceSignalTests : IDisposable
         var run = RunSignaler();
 
         session.WaitFor(e => e.Str("comm") == run.Comm && e.Str("signal") == "SIGKILL", "for SIGKILL");
-        session.Settle();
+        session.Stop();
         Assert.Equal(
             [new Sent(run.Pid, run.Comm, SIGUSR1, run.Child, 0), new Sent(run.Pid, run.Comm, SIGUSR2, run.Child, 0),
              new Sent(run.Pid, run.Comm, SIGTERM, run.Free, -ESRCH), new Sent(run.Pid, run.Comm, SIGKILL, run.Child, 0)],
@@ -220,7 +217,7 @@ public sealed class TraceSignalTests : IDisposable
         Assert.Equal(container.Name, e.Str("runtime", "containerName"));
         Assert.Equal(session.Containers!.FindById(container.Id)!.MntnsId, (ulong)e.Num("mountnsid"));
         RunSignaler(); // on the host: left out
-        session.Settle();
+        session.Stop();
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(container.Name, r.Str("runtime", "containerName")));
     }
 }

@@ -117,7 +117,7 @@ public sealed class TraceSniTests : OwningTest
         var named = Hello(null, port, name);
 
         session.WaitFor(e => IsHello(e, name, named.Pid), "for the named hello");
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Num("pid") == anonymous.Pid);
     }
 
@@ -172,7 +172,7 @@ public sealed class TraceSniTests : OwningTest
         // Without -c the host's hello and the server's side are seen; with it, kept out in the kernel.
         unfiltered.WaitFor(e => IsHello(e, hostName, host.Pid), "for the host's hello, unfiltered");
         unfiltered.WaitFor(e => IsHello(e, name, server.Pid), "for the hello the server received, unfiltered");
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.Str("name") == hostName);
         Assert.DoesNotContain(session.Records, e => e.Num("pid") == server.Pid);
         Assert.All(session.Records.Where(e => e.IsEvent()), e => Assert.Equal(container.Name, e.Str("runtime", "containerName")));

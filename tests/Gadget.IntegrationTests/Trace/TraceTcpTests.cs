@@ -7,9 +7,8 @@ namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace tcp against the real kernel: a listener and clients (the sockets helper) on
 /// loopback, on the host and in a network namespace of the test's own.</summary>
-public sealed class TraceTcpTests : IDisposable
+public sealed class TraceTcpTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -81,7 +80,7 @@ public sealed class TraceTcpTests : IDisposable
         AssertEndpoint(serverClose.GetProperty("dst"), address, ip, clientPort);
 
         // One event each: a close is not repeated by the state changes that follow it.
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, e => Is(e, "close", client.Pid));
         Assert.Single(session.Records, e => Is(e, "close", listener.Pid));
         Assert.True(connect.Num("timestamp") <= clientClose.Num("timestamp"));
@@ -102,7 +101,7 @@ public sealed class TraceTcpTests : IDisposable
         AssertProcess(e, client);
         AssertEndpoint(e.GetProperty("dst"), "127.0.0.1", 4, closedPort);
         Assert.NotEqual(0, e.GetProperty("src").Num("port"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => Is(e, "close", client.Pid)); // never established
     }
 
@@ -122,7 +121,7 @@ public sealed class TraceTcpTests : IDisposable
         var e = session.WaitFor(e => Is(e, "connect", refused.Pid), "for the refused connect");
         Assert.Equal("ECONNREFUSED", e.Str("error"));
         AssertEndpoint(e.GetProperty("dst"), "::1", 6, closedPort);
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, e => e.IsEvent() && (e.Num("pid") == ok.Pid || e.Num("pid") == listener.Pid));
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.NotNull(r.Str("error")));
     }
@@ -142,7 +141,7 @@ public sealed class TraceTcpTests : IDisposable
 
         var pid = kept == "accept" ? listener.Pid : client.Pid;
         session.WaitFor(e => Is(e, kept, pid), $"for the {kept}");
-        session.Settle();
+        session.Stop();
         var ours = session.Records.Where(e => e.IsEvent() && (e.Num("pid") == listener.Pid || e.Num("pid") == client.Pid)).ToList();
         Assert.Single(ours);
         Assert.All(session.Records.Where(r => r.IsEvent()), r => Assert.Equal(kept, r.Str("operation")));
@@ -169,7 +168,7 @@ public sealed class TraceTcpTests : IDisposable
         listener.WaitForExit();
 
         session.WaitFor(e => Is(e, "close", client.Pid), "for the close");
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, e => Is(e, "close", client.Pid));
     }
 
@@ -190,7 +189,7 @@ public sealed class TraceTcpTests : IDisposable
         AssertEndpoint(close.GetProperty("src"), "::1", 6, client.Single("connect").Int("port"));
         AssertEndpoint(close.GetProperty("dst"), "::1", 6, serverPort);
         session.WaitFor(e => Is(e, "close", listener.Pid), "for the server's abort");
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, e => Is(e, "close", client.Pid));
         Assert.Single(session.Records, e => Is(e, "close", listener.Pid));
     }

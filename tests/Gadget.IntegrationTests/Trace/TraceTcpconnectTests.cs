@@ -7,9 +7,8 @@ namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace tcpconnect against the real kernel: clients of the sockets helper connecting
 /// to listeners on loopback, on the host and in a network namespace of the test's own.</summary>
-public sealed class TraceTcpconnectTests : IDisposable
+public sealed class TraceTcpconnectTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -53,7 +52,7 @@ public sealed class TraceTcpconnectTests : IDisposable
         Assert.Equal(client.MountNamespace, (ulong)e.Num("mountnsid"));
         Assert.Equal(client.NetworkNamespace, (ulong)e.Num("netnsid"));
         Assert.False(e.TryGetProperty("latency", out _), "no latency without --latency");
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, r => Of(r, client));
         Assert.DoesNotContain(session.Records, r => r.IsEvent() && r.Num("pid") == listener.Pid); // accepting is not connecting
     }
@@ -92,7 +91,7 @@ public sealed class TraceTcpconnectTests : IDisposable
         var rst = session.WaitFor(e => Of(e, refused), "for the refused connect");
         AssertEndpoint(rst.GetProperty("dst"), "127.0.0.1", 4, closedPort);
         Assert.InRange(rst.Num("latency"), 1, 1_000_000_000);
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, r => Of(r, accepted));
     }
 
@@ -115,7 +114,7 @@ public sealed class TraceTcpconnectTests : IDisposable
         var e = session.WaitFor(e => Of(e, slow), "for the slow connect");
         Assert.InRange(e.Num("latency"), 400_000_000, 10_000_000_000);
         AssertEndpoint(e.GetProperty("src"), "127.0.0.1", 4, slow.Single("connect").Int("port"));
-        session.Settle();
+        session.Stop();
         Assert.DoesNotContain(session.Records, r => Of(r, fast));
     }
 
@@ -142,7 +141,7 @@ public sealed class TraceTcpconnectTests : IDisposable
         AssertEndpoint(e.GetProperty("dst"), "127.0.0.1", 4, serverPort);
         var sentAfter = DateTimeOffset.FromUnixTimeMilliseconds(e.Num("timestamp") / 1_000_000) - before;
         Assert.True(sentAfter < TimeSpan.FromMilliseconds(500), $"reported {sentAfter} after the start: at the answer, not at connect()");
-        session.Settle();
+        session.Stop();
         Assert.Single(session.Records, r => Of(r, pending));
     }
 
