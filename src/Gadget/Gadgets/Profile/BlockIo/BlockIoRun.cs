@@ -44,12 +44,11 @@ internal sealed class BlockIoRun : FrameRun
     public override void Collect(RunContext context, Frame frame)
     {
         // Read once, after the programs were detached: nothing changes the map any more.
-        var map = context.Bpf!.Map("hists");
-        var histograms = new List<(LatencyHistogram, uint)>();
-        foreach (var key in map.Keys<BiolatKey>())
+        var entries = new List<KeyValuePair<BiolatKey, BiolatHist>>();
+        context.Bpf!.Map("hists").ReadAll(entries);
+        var histograms = new List<(LatencyHistogram, uint)>(entries.Count);
+        foreach (var (key, hist) in entries)
         {
-            if (!map.TryLookup(key, out BiolatHist hist))
-                continue;
             ReadOnlySpan<uint> slots = hist.Slots;
             var disk = _perDisk ? DiskName(hist, key.Dev) : "";
             var flags = _perFlag ? RequestFlags.Name(key.Flags) : "";

@@ -14,6 +14,7 @@ internal sealed class BlockIoRun : FrameRun
     private const string TableA = "rows_a", TableB = "rows_b";
     private string _current = TableA;
     private ulong _missesReported;
+    private readonly List<KeyValuePair<BiotopKey, BiotopValue>> _entries = [];
 
     public override string BpfObjectName => "biotop.bpf.o";
 
@@ -39,12 +40,10 @@ internal sealed class BlockIoRun : FrameRun
         // The kernel answers this update of a map of maps only after an RCU grace period: no
         // program still adds to the retired table, which is then ours alone to read and empty.
         bpf.Map("rows").Update(0u, bpf.Map(_current).Fd);
-        foreach (var key in retired.Keys<BiotopKey>())
-        {
-            if (retired.TryLookup(key, out BiotopValue value))
-                frame.Add(ToRow(key, value));
-            retired.Delete(key);
-        }
+        _entries.Clear();
+        retired.TakeAll(_entries);
+        foreach (var (key, value) in _entries)
+            frame.Add(ToRow(key, value));
         WarnAboutMisses(context);
     }
 
