@@ -36,12 +36,14 @@ public static class GadgetCatalog
         new CapabilitiesGadget(),
 
         // top
+        new Gadgets.Top.BlockIo.BlockIoGadget(),
 
         // snapshot
         new ProcessGadget(),
         new SocketGadget(),
 
         // profile
+        new Gadgets.Profile.BlockIo.BlockIoGadget(),
     ];
 
     public static IReadOnlyList<TraceGadget> TraceGadgets { get; } = All.OfType<TraceGadget>().ToList();

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Gadget.Native;
-using Gadget.Runtime;
+using Gadget.Gadgets;
 
 namespace Gadget.IntegrationTests.Infrastructure;
 
@@ -29,14 +29,7 @@ internal static class KernelObjects
     /// ("ig_open.rodata"), so they are taken from the opened object too.</summary>
     private static (HashSet<string> Programs, HashSet<string> Maps) CollectNames()
     {
-        var objects = GadgetCatalog.TraceGadgets.Select(g => g.OpenObject()).ToList();
-        // The other kinds name their object in their run, opened as the session opens it.
-        foreach (var gadget in GadgetCatalog.All.Where(g => g is not Gadget.Gadgets.TraceGadget))
-        {
-            using var run = gadget.CreateRun(new Gadget.Gadgets.ParameterValues(gadget.Parameters));
-            if (run.BpfObjectName is { } name)
-                objects.Add(Gadget.Gadgets.EmbeddedBpf.Open(name, "ig_" + gadget.Name.Replace('-', '_')));
-        }
+        var objects = EmbeddedBpf.Names.Select(EmbeddedBpf.Open).ToList();
         foreach (var resource in typeof(KernelObjects).Assembly.GetManifestResourceNames())
         {
             if (resource.StartsWith("bpf/", StringComparison.Ordinal) && resource.EndsWith(".bpf.o", StringComparison.Ordinal))
