@@ -17,7 +17,13 @@ internal sealed record BlockIoTotals(long Ops, long Bytes, long MicroSecs, List<
     /// frame: any request beyond them (there must be none) would have completed before it.</summary>
     public static BlockIoTotals WaitFor(RunningGadget session, Func<JsonElement, bool> row, long ops, string what, TimeSpan? timeout = null)
     {
-        Poll.Until(() => Of(session, row).Ops >= ops, $"{ops} requests {what}", timeout ?? TimeSpan.FromSeconds(20));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (Of(session, row).Ops < ops)
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"{Of(session, row).Ops} of {ops} requests {what} after {timeout ?? TimeSpan.FromSeconds(20)}, in {session.Frames.Count} frames");
+            Thread.Sleep(50);
+        }
         var frames = session.Frames.Count;
         Poll.Until(() => session.Frames.Count > frames, "one more frame");
         return Of(session, row);

@@ -38,6 +38,15 @@ public class BlockIoLayoutTests
         Assert.Equal(bpf.Btf.GetStructSize(cName), Marshal.SizeOf(type));
     }
 
+    [Fact]
+    public void The_recursion_miss_counter_is_where_the_kernel_keeps_it()
+    {
+        using var btf = Gadget.Native.Btf.LoadKernel();
+        var members = btf.GetStructMembers("bpf_prog_info")!;
+        Assert.Equal(Gadget.Native.BpfProgramInfo.RecursionMissesOffset, members.Single(m => m.Name == "recursion_misses").Offset);
+        Assert.True(btf.GetStructSize("bpf_prog_info") >= Gadget.Native.BpfProgramInfo.InfoSize);
+    }
+
     private static string SnakeCase(string name)
     {
         var builder = new StringBuilder();

@@ -62,6 +62,14 @@ internal sealed class BlockIoRun : FrameRun
             return byDisk != 0 ? byDisk : string.CompareOrdinal(a.Item1.Flags, b.Item1.Flags);
         });
         HistogramRows.Add(frame, histograms);
+
+        // A hook that fires again on a CPU while its program runs there is skipped by the
+        // kernel (a completion in an interrupt during another one's): rare, but never silent.
+        var misses = BpfProgramInfo.RecursionMisses(context.Bpf.Program("biolat_issue")) +
+            BpfProgramInfo.RecursionMisses(context.Bpf.Program("biolat_complete")) +
+            (_bySubmitter ? BpfProgramInfo.RecursionMisses(context.Bpf.Program("biolat_start")) : 0);
+        if (misses > 0)
+            context.Warnings.WriteLine($"WARNING: {misses} block I/O requests were not counted: the kernel skipped the gadget's hooks for them (nested in an interrupt)");
     }
 
     /// <summary>The kernel's name of the disk (gendisk.disk_name); "major:minor" when it had none.</summary>
