@@ -96,10 +96,14 @@ GADGET_EVENT(filetop_value);
 
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
-/* The file behind descriptor fd of the current task, or NULL. The task's tables
- * are read through its BTF pointer (plain loads); the slot of fd with one probe
- * read, as the verifier allows no variable offset into a BTF object. */
-static __always_inline struct file *task_file(struct task_struct *task, int fd)
+/* The file behind descriptor fd of the task, or NULL. The task's tables are
+ * read through its BTF pointer (plain loads). The verifier allows no variable
+ * offset into a BTF object, so the slot of fd is read either with a probe read
+ * or, cast (bpf_rdonly_cast, 6.2+), as the first member of a struct whose first
+ * member is a struct file pointer, like the slot (struct kiocb: ki_filp): a
+ * plain load that yields a BTF pointer too, so the file's fields that follow
+ * are plain loads as well. */
+static __always_inline struct file *task_file(struct task_struct *task, int fd, bool cast)
 {
 	struct fdtable *fdt = task->files->fdt;
 	struct file **fds = fdt->fd;
@@ -107,6 +111,11 @@ static __always_inline struct file *task_file(struct task_struct *task, int fd)
 
 	if (fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
+	if (cast) {
+		struct kiocb *slot = bpf_rdonly_cast(&fds[fd], bpf_core_type_id_kernel(struct kiocb));
+
+		return slot->ki_filp;
+	}
 	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
 	return file;
 }
@@ -123,8 +132,8 @@ struct file_view {
 static __always_inline void view_file(struct file *file, bool cast, struct file_view *v)
 {
 	if (cast) {
-		struct file *f = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
-		struct inode *inode = f->f_inode;
+		/* file came from a BTF pointer (task_file): plain loads. */
+		struct inode *inode = file->f_inode;
 
 		v->mode = inode->i_mode;
 		v->inode = inode->i_ino;
@@ -217,7 +226,7 @@ static __always_inline int account(long ret, bool write, bool cast)
 		bpf_map_delete_elem(&pending_fds, &tid);
 	}
 
-	file = task_file(task, fd);
+	file = task_file(task, fd, cast);
 	if (!file)
 		return 0;
 	view_file(file, cast, &view);
