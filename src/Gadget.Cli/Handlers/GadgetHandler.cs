@@ -25,7 +25,7 @@ public static class GadgetHandler
 
         var verbose = args.Verbose ? console.Error : null;
         // Checked before discovery, so that a bad value is the only line printed.
-        args.Output.CheckColumns(args.Gadget.Schema);
+        args.Output.Check(args.Gadget);
         var options = new RunOptions
         {
             Parameters = args.Parameters,

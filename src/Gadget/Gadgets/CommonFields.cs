@@ -28,7 +28,11 @@ public static class CommonFields
         if (r.Container is { } c)
             s.Utf8(c.IsPod ? c.K8sContainerNameUtf8 : c.NameUtf8);
     })
-    { Width = 20, Visibility = FieldVisibility.ColumnsOnly };
+    {
+        Width = 20,
+        Visibility = FieldVisibility.ColumnsOnly,
+        SortText = static (in EventRecord r) => r.Container is { } c ? (c.IsPod ? c.K8sContainerNameUtf8 : c.NameUtf8) : [],
+    };
 
     public static EventField K8sNode { get; } = ContainerText("k8s.node", 20, c => c.NodeNameUtf8, "NODE");
     public static EventField K8sNamespace { get; } = ContainerText("k8s.namespace", 20, c => c.NamespaceUtf8, "NAMESPACE");
@@ -74,5 +78,9 @@ public static class CommonFields
             if (r.Container is { } container)
                 s.Utf8(value(container));
         })
-        { Width = width, Header = header ?? name.ToUpperInvariant() };
+        {
+            Width = width,
+            Header = header ?? name.ToUpperInvariant(),
+            SortText = (in EventRecord r) => r.Container is { } container ? value(container) : [],
+        };
 }

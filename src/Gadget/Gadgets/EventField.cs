@@ -68,14 +68,19 @@ public abstract class EventField
     public abstract void Write(in EventRecord record, IFieldSink sink);
 
     /// <summary>Whether --sort can order by this field.</summary>
-    public virtual bool IsSortable => SortValue is not null;
+    public virtual bool IsSortable => SortValue is not null || SortText is not null;
 
     /// <summary>The number a field that writes itself is sorted by (e.g. bytes shown as "4KiB").</summary>
     public UIntGetter? SortValue { get; init; }
 
+    /// <summary>The text a field that writes itself is sorted by, byte by byte (e.g. a container's name).</summary>
+    public Utf8Getter? SortText { get; init; }
+
     /// <summary>Orders two records by this field's value (for --sort).</summary>
     public virtual int Compare(in EventRecord a, in EventRecord b) =>
-        SortValue is { } value ? value(a).CompareTo(value(b)) : 0;
+        SortValue is { } value ? value(a).CompareTo(value(b))
+        : SortText is { } text ? text(a).SequenceCompareTo(text(b))
+        : 0;
 }
 
 /// <summary>A signed number, right-aligned.</summary>

@@ -58,6 +58,15 @@ public abstract class GadgetDefinition
     /// the client of a remote run too), so it reads nothing but the frame.</summary>
     public virtual bool TryWriteText(Frame frame, ParameterValues parameters, StringBuilder output) => false;
 
+    /// <summary>Lines a row adds under itself when a frame is shown as a table, each ending in
+    /// '\n' (a stack's frames, as the reference's ExtraLines); none by default. Reads nothing
+    /// but the row.</summary>
+    public virtual void WriteRowLines(in EventRecord record, ParameterValues parameters, StringBuilder output) { }
+
+    /// <summary>Whether JSON gives a frame's rows one object a line rather than one array a
+    /// frame: the reference's shape for a report that is a list of entries (profile cpu).</summary>
+    public virtual bool JsonRowPerLine => false;
+
     /// <summary>Writes a frame as JSON in a shape of its own (e.g. a histogram object); false
     /// leaves it to the default, an array of the rows' objects. Reads nothing but the frame.</summary>
     public virtual bool TryWriteJson(Frame frame, ParameterValues parameters, System.Text.Json.Utf8JsonWriter writer) => false;

@@ -17,7 +17,7 @@ public abstract class TraceGadget : GadgetDefinition
     public abstract int MinimumRecordSize { get; }
 
     /// <summary>Opens the gadget's BPF object (not loaded yet).</summary>
-    public BpfObject OpenObject() => EmbeddedBpf.Open(BpfObjectName, "ig_" + Name);
+    public BpfObject OpenObject() => EmbeddedBpf.Open(BpfObjectName);
 
     /// <summary>Sets constants and map sizes before load, from the parameters.</summary>
     public virtual void Configure(BpfObject bpf, ParameterValues parameters) { }

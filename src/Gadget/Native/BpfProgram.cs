@@ -52,9 +52,15 @@ public sealed unsafe class BpfProgram
     /// <summary>Attaches a BTF-typed program (tp_btf, fentry, ...) to the target named in its section.</summary>
     public BpfLink AttachTrace() => Link(Interop.Libbpf.bpf_program__attach_trace(Pointer), $"attaching {Name} ({SectionName})");
 
-    /// <summary>Attaches to an open perf event; the link takes its own reference to the event.</summary>
-    public BpfLink AttachPerfEvent(FileDescriptorHandle perfEvent) =>
-        Link(Interop.Libbpf.bpf_program__attach_perf_event(Pointer, perfEvent.Fd), $"attaching {Name} to a perf event");
+    /// <summary>Attaches to an open perf event. The link owns the event's descriptor from then
+    /// on (libbpf closes it with the link), so the handle lets go of it: closing it too would
+    /// close whatever file reused the number.</summary>
+    public BpfLink AttachPerfEvent(FileDescriptorHandle perfEvent)
+    {
+        var link = Link(Interop.Libbpf.bpf_program__attach_perf_event(Pointer, perfEvent.Fd), $"attaching {Name} to a perf event");
+        perfEvent.SetHandleAsInvalid();
+        return link;
+    }
 
     /// <summary>Attaches an iterator program; read it with <see cref="BpfLink.OpenIterator"/>.</summary>
     public BpfLink AttachIterator() => Link(Interop.Libbpf.bpf_program__attach_iter(Pointer, null), $"attaching iterator {Name}");

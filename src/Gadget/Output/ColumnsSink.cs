@@ -88,8 +88,15 @@ public sealed class ColumnsSink : IGadgetSink
         var buffer = new OutputBuffer(scratch);
         var formatter = new ColumnsFormatter(_start.Schema.Select(_customColumns ?? _start.DefaultColumns), buffer);
         formatter.WriteHeader();
+        var lines = new StringBuilder();
         for (var i = 0; i < frame.Count; i++)
+        {
             formatter.WriteRow(frame.Record(i));
+            lines.Clear();
+            _start.Gadget.WriteRowLines(frame.Record(i), _start.Parameters, lines);
+            if (lines.Length > 0)
+                buffer.Write(Encoding.UTF8.GetBytes(lines.ToString()));
+        }
         buffer.Flush();
         return Encoding.UTF8.GetString(scratch.GetBuffer(), 0, (int)scratch.Length);
     }

@@ -5,8 +5,9 @@ using Gadget.Runtime;
 namespace Gadget.Output;
 
 /// <summary>JSON output: one object per line per event; one array per line per frame (an
-/// interval's table, a snapshot), or the gadget's own shape for a report. Lost events become
-/// a record of type "warn" carrying "lostEvents".</summary>
+/// interval's table, a snapshot), or one object per line per row (a gadget's choice), or the
+/// gadget's own shape for a report. Lost events become a record of type "warn" carrying
+/// "lostEvents".</summary>
 public sealed class JsonSink : IGadgetSink
 {
     private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
@@ -44,7 +45,15 @@ public sealed class JsonSink : IGadgetSink
     public void Frame(Frame frame)
     {
         _writer.Reset(_output);
-        if (!_start!.Gadget.TryWriteJson(frame, _start.Parameters, _writer))
+        var ownShape = _start!.Gadget.TryWriteJson(frame, _start.Parameters, _writer);
+        if (!ownShape && _start.Gadget.JsonRowPerLine)
+        {
+            for (var i = 0; i < frame.Count; i++)
+                Event(frame.Record(i));
+            _output.Flush();
+            return;
+        }
+        if (!ownShape)
         {
             _writer.WriteStartArray();
             for (var i = 0; i < frame.Count; i++)

@@ -7,6 +7,9 @@ public enum OutputKind
 {
     Columns,
     Json,
+
+    /// <summary>Folded stacks (flamegraph.pl, speedscope), for gadgets that sample stacks.</summary>
+    Folded,
 }
 
 /// <summary>The -o/--output choice: default columns, chosen columns, or JSON.</summary>
@@ -14,7 +17,7 @@ public sealed record OutputFormat(OutputKind Kind, IReadOnlyList<string>? Column
 {
     public static OutputFormat DefaultColumns { get; } = new(OutputKind.Columns, null);
 
-    /// <summary>Parses "columns", "json", "columns=a,b" or "custom-columns=a,b".</summary>
+    /// <summary>Parses "columns", "json", "folded", "columns=a,b" or "custom-columns=a,b".</summary>
     public static OutputFormat Parse(string text)
     {
         var trimmed = text.Trim();
@@ -22,6 +25,8 @@ public sealed record OutputFormat(OutputKind Kind, IReadOnlyList<string>? Column
             return DefaultColumns;
         if (trimmed == "json")
             return new OutputFormat(OutputKind.Json, null);
+        if (trimmed == "folded")
+            return new OutputFormat(OutputKind.Folded, null);
         foreach (var prefix in (string[])["columns=", "custom-columns="])
         {
             if (trimmed.StartsWith(prefix, StringComparison.Ordinal))
@@ -43,6 +48,14 @@ public sealed record OutputFormat(OutputKind Kind, IReadOnlyList<string>? Column
             schema.Select(Columns);
     }
 
+    /// <summary><see cref="CheckColumns"/>, and that the gadget can give this output at all.</summary>
+    public void Check(GadgetDefinition gadget)
+    {
+        CheckColumns(gadget.Schema);
+        if (Kind == OutputKind.Folded)
+            FoldedSink.CheckGadget(gadget);
+    }
+
     /// <summary>The sink that writes this format to <paramref name="output"/>; <paramref name="terminal"/>
     /// is the terminal that output is, if it is one (live tables for interval gadgets).</summary>
     public IGadgetSink CreateSink(Stream output, TextWriter diagnostics, ITerminal? terminal = null)
@@ -51,6 +64,7 @@ public sealed record OutputFormat(OutputKind Kind, IReadOnlyList<string>? Column
         return Kind switch
         {
             OutputKind.Json => new JsonSink(buffer),
+            OutputKind.Folded => new FoldedSink(buffer, diagnostics),
             _ => new ColumnsSink(buffer, diagnostics, Columns, terminal),
         };
     }

@@ -1,4 +1,6 @@
 using Gadget.Gadgets;
+using Gadget.Gadgets.Snapshot.Process;
+using Gadget.Gadgets.Snapshot.Socket;
 using Gadget.Gadgets.Trace.Bind;
 using Gadget.Gadgets.Trace.Capabilities;
 using Gadget.Gadgets.Trace.Dns;
@@ -34,12 +36,17 @@ public static class GadgetCatalog
         new CapabilitiesGadget(),
 
         // top
+        new Gadgets.Top.BlockIo.BlockIoGadget(),
         new Gadget.Gadgets.Top.Files.FileGadget(),
         new Gadget.Gadgets.Top.Tcp.TcpGadget(),
 
         // snapshot
+        new ProcessGadget(),
+        new SocketGadget(),
 
         // profile
+        new Gadgets.Profile.BlockIo.BlockIoGadget(),
+        new Gadget.Gadgets.Profile.Cpu.CpuGadget(),
     ];
 
     public static IReadOnlyList<TraceGadget> TraceGadgets { get; } = All.OfType<TraceGadget>().ToList();

@@ -27,7 +27,7 @@ internal sealed class LoadedRun : IDisposable
     public static LoadedRun Load(GadgetDefinition gadget, GadgetRun run, RunOptions options, IMountNamespaceFilter? filter,
         IContainerResolver? containers, RunContext context)
     {
-        var bpf = run.BpfObjectName is { } name ? EmbeddedBpf.Open(name, "ig_" + gadget.Name.Replace('-', '_')) : null;
+        var bpf = run.BpfObjectName is { } name ? EmbeddedBpf.Open(name) : null;
         var loaded = new LoadedRun(bpf, new RunContext(bpf, containers, () => context.SelectedContainers, context.Wants)
         {
             Interval = context.Interval,

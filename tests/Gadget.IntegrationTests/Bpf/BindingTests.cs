@@ -7,21 +7,14 @@ using Gadget.IntegrationTests.Infrastructure;
 namespace Gadget.IntegrationTests.Bpf;
 
 /// <summary>Every attach kind and map operation of the libbpf binding, for real.</summary>
-public sealed class BindingTests : IDisposable
+public sealed class BindingTests : OwningTest
 {
     private const uint HitTracepoint = 0, HitRawTracepoint = 1, HitBtfTracepoint = 2, HitPerfEvent = 3, HitSocket = 4;
 
     private readonly BpfObject _bpf;
 
-    public BindingTests() => _bpf = KernelObjects.OpenTestObject("binding_test");
-
-    public void Dispose()
-    {
-        _bpf.Dispose();
-        // Closing the object must free every program and map it loaded.
-        if (Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
-    }
+    // Closing the object (after each test) must free every program and map it loaded.
+    public BindingTests() => _bpf = Own(KernelObjects.OpenTestObject("binding_test"));
 
     private void Load()
     {

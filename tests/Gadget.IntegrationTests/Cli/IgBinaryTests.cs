@@ -4,16 +4,13 @@ using Gadget.IntegrationTests.Infrastructure;
 namespace Gadget.IntegrationTests.Cli;
 
 /// <summary>The published binary, as a user runs it: output, signals, errors, clean-up.</summary>
-public sealed class IgBinaryTests : IDisposable
+public sealed class IgBinaryTests : OwningTest
 {
-    private readonly string _dir = Paths.NewTempDirectory();
+    private readonly string _dir;
 
-    public void Dispose()
+    public IgBinaryTests()
     {
-        Directory.Delete(_dir, recursive: true);
-        // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
+        _dir = OwnTempDirectory();
     }
 
     private string UniqueBinary()

@@ -4,9 +4,8 @@ namespace Gadget.IntegrationTests.Cli;
 
 /// <summary>The ways a user or a script ends ig, as they meet the published binary: each one
 /// ends the run cleanly, with its summary, promptly, and nothing left loaded.</summary>
-public sealed class StopTests : IDisposable
+public sealed class StopTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     /// <summary>Runs a shell script with the ig binary as its $0, as PreflightCliTests does.</summary>
     private static (int ExitCode, string Output, string Error) RunScript(string script) =>

@@ -6,9 +6,8 @@ namespace Gadget.IntegrationTests.Containers;
 
 /// <summary>trace open in containerd's containers, pods (CRI) and `ctr` ones (native API):
 /// each open carries its container, and the selection keeps exactly what it names.</summary>
-public sealed class ContainerdOpenAttributionTests : IDisposable
+public sealed class ContainerdOpenAttributionTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     [Fact]
     public void Opens_in_a_pod_are_attributed_and_pod_namespace_and_label_filters_select_exactly()

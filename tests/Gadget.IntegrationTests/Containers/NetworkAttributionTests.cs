@@ -11,9 +11,8 @@ namespace Gadget.IntegrationTests.Containers;
 /// <summary>trace bind, tcp and tcpconnect with the sockets helper inside a Docker container:
 /// events carry the container (also those sent from softirq context, and closes done by a
 /// process that is exiting), and the container filter keeps host sockets out.</summary>
-public sealed class NetworkAttributionTests : IDisposable
+public sealed class NetworkAttributionTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -12,20 +12,11 @@ namespace Gadget.IntegrationTests.Containers;
 /// pod's namespace, name and container, the runtime and the container's mount namespace; and
 /// a pod filter that names another pod, namespace, label or container leaves it out (the
 /// selected pod's own event, triggered after it, shows the session was listening).</summary>
-public sealed partial class ProcessPodAttributionTests : IDisposable
+public sealed partial class ProcessPodAttributionTests : OwningTest
 {
     private const int EPERM = 1;
 
-    private readonly List<string> _dirs = [];
 
-    public void Dispose()
-    {
-        foreach (var dir in _dirs)
-            Directory.Delete(dir, recursive: true);
-        // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
-    }
 
     /// <summary>The event is the pod container's: Kubernetes fields from the CRI labels, the
     /// runtime, and the mount namespace the host sees for the container's init.</summary>
@@ -53,8 +44,7 @@ public sealed partial class ProcessPodAttributionTests : IDisposable
     /// of its own to mount at /host in a pod container; removed with the test.</summary>
     private (string Dir, string Name) HelperCopy(string helper, string prefix)
     {
-        var dir = Paths.NewTempDirectory();
-        _dirs.Add(dir);
+        var dir = OwnTempDirectory();
         var name = Paths.UniqueName(prefix);
         File.Copy(helper, Path.Combine(dir, name));
         File.SetUnixFileMode(Path.Combine(dir, name), UnixFileMode.UserRead | UnixFileMode.UserExecute);

@@ -40,6 +40,12 @@ internal static class Helpers
     /// <summary>Path of the signaler helper, which sends known signals (see Helpers/signaler.c).</summary>
     public static string Signaler => SignalerPath.Value;
 
+    // Static, with threads: it also runs inside the busybox test containers.
+    private static readonly Lazy<string> SnapshotPath = new(() => Compile("snapshot", "-static", "-pthread"));
+
+    /// <summary>Path of the snapshot helper, which makes threads and sockets to list (see Helpers/snapshot.c).</summary>
+    public static string Snapshot => SnapshotPath.Value;
+
     /// <summary>The one directory all helpers of this checkout are built into (containers mount it
     /// whole), named after the helpers' sources and this file (their flags): test runs of other
     /// checkouts share /tmp, and must neither run nor overwrite a binary built from another version.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Gadget.Native;
-using Gadget.Runtime;
+using Gadget.Gadgets;
 
 namespace Gadget.IntegrationTests.Infrastructure;
 
@@ -29,7 +29,7 @@ internal static class KernelObjects
     /// ("ig_open.rodata"), so they are taken from the opened object too.</summary>
     private static (HashSet<string> Programs, HashSet<string> Maps) CollectNames()
     {
-        var objects = GadgetCatalog.TraceGadgets.Select(g => g.OpenObject()).ToList();
+        var objects = EmbeddedBpf.Names.Select(EmbeddedBpf.Open).ToList();
         foreach (var resource in typeof(KernelObjects).Assembly.GetManifestResourceNames())
         {
             if (resource.StartsWith("bpf/", StringComparison.Ordinal) && resource.EndsWith(".bpf.o", StringComparison.Ordinal))

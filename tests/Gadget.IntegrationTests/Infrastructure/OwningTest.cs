@@ -14,11 +14,28 @@ public abstract class OwningTest : IDisposable
         return item;
     }
 
+    /// <summary>A new empty directory (in /tmp, or under <paramref name="parent"/>), deleted
+    /// with everything in it after the test.</summary>
+    protected string OwnTempDirectory(string parent = "/tmp") => Own(new TempDirectory(parent)).Path;
+
     public void Dispose()
     {
         while (_owned.TryPop(out var item))
             item.Dispose();
-        KernelObjects.AssertNoneLoaded();
+        // Checked where it can be: without root, the tests that load programs were skipped.
+        if (Gadget.Native.Privileges.IsRoot)
+            KernelObjects.AssertNoneLoaded();
         GC.SuppressFinalize(this);
+    }
+
+    private sealed class TempDirectory(string parent) : IDisposable
+    {
+        public string Path { get; } = Paths.NewTempDirectory(parent);
+
+        public void Dispose()
+        {
+            if (Directory.Exists(Path))
+                Directory.Delete(Path, recursive: true);
+        }
     }
 }

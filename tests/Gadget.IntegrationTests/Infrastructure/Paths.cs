@@ -20,9 +20,9 @@ internal static class Paths
     }
 
     /// <summary>A fresh directory under /tmp, removed by the caller.</summary>
-    public static string NewTempDirectory()
+    public static string NewTempDirectory(string parent = "/tmp")
     {
-        var dir = Path.Combine("/tmp", "igt-" + Guid.NewGuid().ToString("N")[..8]);
+        var dir = Path.Combine(parent, "igt-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -6,13 +6,8 @@ namespace Gadget.IntegrationTests.Runtime;
 
 /// <summary>The leak check itself: while this process holds a gadget's (or a test object's)
 /// programs and maps, every one of them must count as ours, so one left behind cannot go unseen.</summary>
-public sealed class LeakDetectionTests : IDisposable
+public sealed class LeakDetectionTests : OwningTest
 {
-    public void Dispose()
-    {
-        if (Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
-    }
 
     [Fact]
     public void Every_map_and_program_of_a_running_gadget_is_recognised()

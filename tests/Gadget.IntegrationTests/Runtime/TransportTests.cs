@@ -9,15 +9,13 @@ namespace Gadget.IntegrationTests.Runtime;
 
 /// <summary>The ring buffer transport for real: bounded latency at low rates, few wakeups for a
 /// burst, and a forced wakeup once the ring fills past a quarter.</summary>
-public sealed class TransportTests : IDisposable
+public sealed class TransportTests : OwningTest
 {
-    private readonly string _dir = Paths.NewTempDirectory();
+    private readonly string _dir;
 
-    public void Dispose()
+    public TransportTests()
     {
-        Directory.Delete(_dir, recursive: true);
-        if (Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
+        _dir = OwnTempDirectory();
     }
 
     [Fact]

@@ -7,9 +7,8 @@ namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace bind against the real kernel: binds of the sockets helper, on the host and in
 /// a network namespace of the test's own.</summary>
-public sealed class TraceBindTests : IDisposable
+public sealed class TraceBindTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

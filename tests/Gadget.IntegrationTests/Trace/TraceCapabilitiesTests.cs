@@ -7,23 +7,16 @@ namespace Gadget.IntegrationTests.Trace;
 /// <summary>trace capabilities against the real kernel: chown(1) as root (allowed) and as nobody
 /// (denied), setpriv(1) changing its uid (a setid check), and the checks the kernel makes without
 /// auditing them (CAP_SYS_ADMIN for memory overcommit on every mapping).</summary>
-public sealed class TraceCapabilitiesTests : IDisposable
+public sealed class TraceCapabilitiesTests : OwningTest
 {
-    private readonly string _dir = Paths.NewTempDirectory();
+    private readonly string _dir;
     private readonly string _file;
 
     public TraceCapabilitiesTests()
     {
+        _dir = OwnTempDirectory();
         _file = Path.Combine(_dir, "owned-by-root");
         File.WriteAllText(_file, "x");
-    }
-
-    public void Dispose()
-    {
-        Directory.Delete(_dir, recursive: true);
-        // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
     }
 
     /// <summary>A copy of a system binary under a unique name, so its events are ours alone;

@@ -5,16 +5,13 @@ using Gadget.IntegrationTests.Infrastructure;
 namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace exec against the real kernel: real processes, real failures.</summary>
-public sealed class TraceExecTests : IDisposable
+public sealed class TraceExecTests : OwningTest
 {
-    private readonly string _dir = Paths.NewTempDirectory();
+    private readonly string _dir;
 
-    public void Dispose()
+    public TraceExecTests()
     {
-        Directory.Delete(_dir, recursive: true);
-        // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
+        _dir = OwnTempDirectory();
     }
 
     /// <summary>A copy of /bin/true under a unique name, so its events are ours alone.</summary>

@@ -9,22 +9,18 @@ namespace Gadget.IntegrationTests.Trace;
 /// <summary>trace fsslower against the real kernel: the fsops helper performs known reads,
 /// writes, opens and fsyncs (made slow on demand with userfaultfd), on files of known file
 /// systems, and each event's fields are checked.</summary>
-public sealed class TraceFsslowerTests : IDisposable
+public sealed class TraceFsslowerTests : OwningTest
 {
     private const string Tmpfs = "/dev/shm";
 
     // On the root file system (ext4 here) and on tmpfs; unique names keep other runs' files out.
-    private readonly string _dir = Paths.NewTempDirectory();
-    private readonly string _shmDir = Path.Combine(Tmpfs, "igt-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly string _dir;
+    private readonly string _shmDir;
 
-    public TraceFsslowerTests() => Directory.CreateDirectory(_shmDir);
-
-    public void Dispose()
+    public TraceFsslowerTests()
     {
-        Directory.Delete(_dir, recursive: true);
-        Directory.Delete(_shmDir, recursive: true);
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
+        _dir = OwnTempDirectory();
+        _shmDir = OwnTempDirectory(Tmpfs);
     }
 
     /// <summary>What a trigger ran as, for the attribution checks (Pid 0: not known on the host).</summary>

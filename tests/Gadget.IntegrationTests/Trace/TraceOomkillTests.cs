@@ -8,19 +8,16 @@ namespace Gadget.IntegrationTests.Trace;
 /// with a small limit; one in a mount namespace of its own holds most of the memory and offers
 /// itself to the OOM killer, the other asks for more. The OOM killer runs in the second and kills the
 /// first: the event must belong to the killed process's namespace (its container), not the killer's.</summary>
-public sealed class TraceOomkillTests : IDisposable
+public sealed class TraceOomkillTests : OwningTest
 {
     private const long Limit = 64L << 20;
     private static readonly TimeSpan OomTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly string _dir = Paths.NewTempDirectory();
+    private readonly string _dir;
 
-    public void Dispose()
+    public TraceOomkillTests()
     {
-        Directory.Delete(_dir, recursive: true);
-        // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
+        _dir = OwnTempDirectory();
     }
 
     private string UniqueHog(string prefix)

@@ -7,18 +7,15 @@ namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace signal against the real kernel: signals sent with kill(2) and tgkill(2), a send
 /// that fails, and the SIGCHLD the kernel sends by itself; compared with libbpf-tools' sigsnoop.</summary>
-public sealed class TraceSignalTests : IDisposable
+public sealed class TraceSignalTests : OwningTest
 {
     private const int SIGUSR1 = 10, SIGUSR2 = 12, SIGTERM = 15, SIGKILL = 9, SIGCHLD = 17, ESRCH = 3;
 
-    private readonly string _dir = Paths.NewTempDirectory();
+    private readonly string _dir;
 
-    public void Dispose()
+    public TraceSignalTests()
     {
-        Directory.Delete(_dir, recursive: true);
-        // Every test stops what it started: nothing of ours may stay loaded after it.
-        if (Gadget.Native.Privileges.IsRoot)
-            KernelObjects.AssertNoneLoaded();
+        _dir = OwnTempDirectory();
     }
 
     /// <summary>What one run of the signaler did: its pid (and comm), its child, the free pid it

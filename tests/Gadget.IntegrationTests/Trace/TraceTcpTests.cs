@@ -7,9 +7,8 @@ namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace tcp against the real kernel: a listener and clients (the sockets helper) on
 /// loopback, on the host and in a network namespace of the test's own.</summary>
-public sealed class TraceTcpTests : IDisposable
+public sealed class TraceTcpTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -7,9 +7,8 @@ namespace Gadget.IntegrationTests.Trace;
 
 /// <summary>trace tcpconnect against the real kernel: clients of the sockets helper connecting
 /// to listeners on loopback, on the host and in a network namespace of the test's own.</summary>
-public sealed class TraceTcpconnectTests : IDisposable
+public sealed class TraceTcpconnectTests : OwningTest
 {
-    public void Dispose() => KernelObjects.AssertNoneLoaded();
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
