@@ -5,6 +5,7 @@ namespace Gadget.Tests.Bpf;
 
 /// <summary>The /proc reads of the periodic container sweep (pids, then each one's mount
 /// namespace): right, and free of garbage.</summary>
+[Collection(nameof(AllocationMeasurements))]
 public sealed class ProcFsTests
 {
     [Fact]
@@ -35,12 +36,13 @@ public sealed class ProcFsTests
         ProcFs.ListPids(ref pids);
         ProcNamespaces.TryGetMountNamespace(Environment.ProcessId, out _);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var count = ProcFs.ListPids(ref pids);
-        var listing = GC.GetAllocatedBytesForCurrentThread() - before;
-        for (var i = 0; i < count; i++)
-            ProcNamespaces.TryGetMountNamespace(pids[i], out _);
-        var reading = GC.GetAllocatedBytesForCurrentThread() - before - listing;
+        var count = 0;
+        var listing = AllocationMeter.Measure(() => count = ProcFs.ListPids(ref pids));
+        var reading = AllocationMeter.Measure(() =>
+        {
+            for (var i = 0; i < count; i++)
+                ProcNamespaces.TryGetMountNamespace(pids[i], out _);
+        });
 
         Assert.Equal((0L, 0L), (listing, reading));
     }
