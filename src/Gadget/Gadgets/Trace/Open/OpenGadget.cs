@@ -7,7 +7,7 @@ namespace Gadget.Gadgets.Trace.Open;
 /// <summary>trace open: every open, openat and openat2, with its result.</summary>
 public sealed class OpenGadget : TraceGadget
 {
-    /// <summary>OPEN_MAX_PREFIXES and OPEN_PREFIX_MAX in open.bpf.c.</summary>
+    /// <summary>OPEN_MAX_PREFIXES in open.bpf.c, and one less than OPEN_PREFIX_MAX.</summary>
     public const int MaxPrefixes = 16;
     public const int MaxPrefixLength = 255;
 
@@ -83,14 +83,12 @@ public sealed class OpenGadget : TraceGadget
     public override void Populate(BpfObject bpf, ParameterValues parameters)
     {
         var map = bpf.Map("prefixes");
-        var prefixes = parameters.GetStringList("prefixes");
-        for (var i = 0u; i < prefixes.Count; i++)
+        foreach (var prefix in parameters.GetStringList("prefixes"))
         {
-            // struct open_prefix { __u32 len; char bytes[256]; }
-            var value = new byte[map.ValueSize];
-            var length = Encoding.UTF8.GetBytes(prefixes[(int)i], value.AsSpan(4));
-            BitConverter.TryWriteBytes(value.AsSpan(0, 4), (uint)length);
-            map.Update(i, value);
+            var key = new PrefixKey();
+            var length = Encoding.UTF8.GetBytes(prefix, key.Data);
+            key.PrefixLength = (uint)length * 8;
+            map.Update(key, (byte)1);
         }
     }
 

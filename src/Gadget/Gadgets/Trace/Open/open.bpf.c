@@ -37,14 +37,16 @@ struct open_record {
 	char data[2 * GADGET_PATH_MAX];
 };
 
+/* A key of the prefix trie: the bits of data that count, then the bytes. */
+struct open_prefix_key {
+	__u32 prefixlen;
+	__u8 data[OPEN_PREFIX_MAX];
+};
+
 struct open_scratch {
 	struct open_record record;
 	struct gadget_path_buf path;
-};
-
-struct open_prefix {
-	__u32 len;
-	char bytes[OPEN_PREFIX_MAX];
+	struct open_prefix_key key;
 };
 
 const volatile bool failed_only = false;
@@ -58,39 +60,31 @@ struct {
 	__type(value, struct open_scratch);
 } scratch SEC(".maps");
 
-/* Path prefixes to keep (--prefixes); the first prefix_count entries are used. */
+/* Path prefixes to keep (--prefixes). A longest-prefix-match trie answers "does
+ * the path start with one of them" in one lookup, where comparing the prefixes
+ * one by one made a program too large to verify past a few prefixes. */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, OPEN_MAX_PREFIXES);
-	__type(key, __u32);
-	__type(value, struct open_prefix);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct open_prefix_key);
+	__type(value, __u8);
 } prefixes SEC(".maps");
 
 GADGET_EVENT(open_event);
 
-/* True when the string at data[start] (len bytes, NUL excluded) begins with one
- * of the prefixes. Global, so the verifier walks its loops once. */
-__noinline int has_prefix(struct open_record *record, __u32 start, __u32 len)
+/* True when the string at data[start] (start 0 or GADGET_PATH_MAX; len bytes,
+ * NUL excluded) begins with one of the prefixes. Bytes past len are copied too
+ * but not compared: the key's prefixlen stops the match at len. */
+static __always_inline int has_prefix(struct open_scratch *s, __u32 start, __u32 len)
 {
-	if (!record)
-		return 0;
-	for (__u32 i = 0; i < OPEN_MAX_PREFIXES && i < prefix_count; i++) {
-		__u32 key = i;
-		struct open_prefix *prefix = bpf_map_lookup_elem(&prefixes, &key);
-		int match = 1;
+	const char *path = start ? s->record.data + GADGET_PATH_MAX : s->record.data;
 
-		if (!prefix || prefix->len > len)
-			continue;
-		for (__u32 j = 0; j < OPEN_PREFIX_MAX && j < prefix->len; j++) {
-			if (record->data[(start + j) & (2 * GADGET_PATH_MAX - 1)] != prefix->bytes[j]) {
-				match = 0;
-				break;
-			}
-		}
-		if (match)
-			return 1;
-	}
-	return 0;
+	if (len > OPEN_PREFIX_MAX)
+		len = OPEN_PREFIX_MAX;
+	s->key.prefixlen = len * 8;
+	bpf_probe_read_kernel(s->key.data, sizeof(s->key.data), path);
+	return bpf_map_lookup_elem(&prefixes, &s->key) != NULL;
 }
 
 /* The absolute path of a failed open: the path itself when absolute, else
@@ -202,9 +196,9 @@ static __always_inline int trace_open_exit(long ret, enum open_syscall syscall)
 		if (full_size > GADGET_PATH_MAX)
 			full_size = GADGET_PATH_MAX;
 		barrier_var(full_size);
-		if (prefix_count && !has_prefix(&s->record, GADGET_PATH_MAX, full_size ? full_size - 1 : 0))
+		if (prefix_count && !has_prefix(s, GADGET_PATH_MAX, full_size ? full_size - 1 : 0))
 			return 0;
-	} else if (prefix_count && !has_prefix(&s->record, 0, size - 1)) {
+	} else if (prefix_count && !has_prefix(s, 0, size - 1)) {
 		return 0;
 	}
 
