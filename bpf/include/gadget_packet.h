@@ -27,6 +27,7 @@ struct gadget_packet {
 	__u8 proto;     /* GADGET_IPPROTO_TCP or GADGET_IPPROTO_UDP */
 	__u32 payload_off; /* where the TCP/UDP payload starts */
 	__u32 payload_len;
+	__u32 seq;      /* TCP: sequence number of the payload's first byte (host order) */
 };
 
 /* Parses the headers; false for anything but unfragmented (or first-fragment)
@@ -75,6 +76,7 @@ static __always_inline bool gadget_parse_packet(struct __sk_buff *skb, struct ga
 		p->sport = bpf_ntohs(udp.source);
 		p->dport = bpf_ntohs(udp.dest);
 		p->payload_off = l4_off + sizeof(udp);
+		p->seq = 0;
 	} else if (p->proto == GADGET_IPPROTO_TCP) {
 		struct tcphdr tcp;
 		__u32 doff;
@@ -86,6 +88,7 @@ static __always_inline bool gadget_parse_packet(struct __sk_buff *skb, struct ga
 			return false;
 		p->sport = bpf_ntohs(tcp.source);
 		p->dport = bpf_ntohs(tcp.dest);
+		p->seq = bpf_ntohl(tcp.seq);
 		p->payload_off = l4_off + doff;
 	} else {
 		return false;

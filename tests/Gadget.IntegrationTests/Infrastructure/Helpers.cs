@@ -46,6 +46,11 @@ internal static class Helpers
     /// <summary>Path of the snapshot helper, which makes threads and sockets to list (see Helpers/snapshot.c).</summary>
     public static string Snapshot => SnapshotPath.Value;
 
+    private static readonly Lazy<string> TlsHelloPath = new(() => Compile("tlshello"));
+
+    /// <summary>Path of the tlshello helper, which sends a ClientHello in chosen pieces (see Helpers/tlshello.c).</summary>
+    public static string TlsHello => TlsHelloPath.Value;
+
     /// <summary>The one directory all helpers of this checkout are built into (containers mount it
     /// whole), named after the helpers' sources and this file (their flags): test runs of other
     /// checkouts share /tmp, and must neither run nor overwrite a binary built from another version.</summary>

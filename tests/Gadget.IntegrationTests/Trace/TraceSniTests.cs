@@ -89,6 +89,27 @@ public sealed class TraceSniTests : OwningTest
         Assert.Equal((long)server.MountNamespace, received.Num("mountnsid"));
     }
 
+    /// <summary>Hellos larger than a segment: a post-quantum one cut where MTU 1500 cuts (1448
+    /// bytes, the name in the second segment), and one past 2 KB in three segments.</summary>
+    [Theory]
+    [InlineData(1700, "1448")]
+    [InlineData(3000, "1448,1448")]
+    public void A_client_hello_split_over_segments_is_gathered_in_the_kernel(int padding, string chunks)
+    {
+        Requires.Root();
+        var (server, port) = StartServer(null);
+        var session = Own(RunningGadget.Start(new SniGadget()));
+        var name = UniqueName();
+
+        var (client, output) = TracedProcess.Run(null, Helpers.TlsHello,
+            port.ToString(CultureInfo.InvariantCulture), name, padding.ToString(CultureInfo.InvariantCulture), chunks);
+
+        Assert.StartsWith("sent ", output);
+        var sent = session.WaitFor(e => IsHello(e, name, client.Pid), "for the client's hello");
+        Assert.Equal("tlshello", sent.Str("comm"));
+        session.WaitFor(e => IsHello(e, name, server.Pid), "for the hello the server received");
+    }
+
     [Fact]
     public void A_client_hello_in_a_network_namespace_carries_that_namespace()
     {

@@ -9,7 +9,7 @@ namespace Gadget.Gadgets.Trace.Sni;
 public sealed class SniGadget : TraceGadget
 {
     /// <summary>SNI_CAPTURE_MAX in sni.bpf.c: bytes of each ClientHello searched for the name.</summary>
-    public const int CaptureLimit = 2048;
+    public const int CaptureLimit = 4096;
 
     public override string Category => "trace";
     public override string Name => "sni";
