@@ -43,7 +43,7 @@ namespace Gadget.Cli
                 console.Error.WriteLine($"Error: {Preflight.LibbpfMissing}");
                 return ExitCodes.Failure;
             }
-            catch (Exception e) when (e is LibbpfException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is LibbpfException or SyscallException or IOException or UnauthorizedAccessException)
             {
                 console.Error.WriteLine($"Error: {e.Message}");
                 if (verbose)

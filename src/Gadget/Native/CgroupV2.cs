@@ -64,7 +64,7 @@ public static class CgroupV2
     {
         var fd = Interop.Libc.open(path, Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY | Interop.Libc.O_CLOEXEC);
         if (fd < 0)
-            throw new LibbpfException($"opening cgroup {path}", Marshal.GetLastPInvokeError());
+            throw SyscallException.FromLastError($"opening cgroup {path}");
         return new FileDescriptorHandle(fd);
     }
 

@@ -26,7 +26,7 @@ public sealed unsafe class NetworkNamespace : IDisposable
 
     /// <summary>The network namespace of the calling thread.</summary>
     public static NetworkNamespace OpenCurrent() =>
-        TryOpenPath("/proc/thread-self/ns/net") ?? throw new IOException("cannot open this thread's network namespace: " + Marshal.GetLastPInvokeErrorMessage());
+        TryOpenPath("/proc/thread-self/ns/net") ?? throw SyscallException.FromLastError("opening this thread's network namespace");
 
     private static NetworkNamespace? TryOpenPath(string path)
     {
@@ -88,7 +88,7 @@ public sealed unsafe class NetworkNamespace : IDisposable
     private static void Join(NetworkNamespace target, string what)
     {
         if (Interop.Libc.setns(target._fd.Fd, Interop.Libc.CLONE_NEWNET) != 0)
-            throw new IOException($"{what} {target.Id}: {Marshal.GetLastPInvokeErrorMessage()}");
+            throw SyscallException.FromLastError($"{what} {target.Id}");
     }
 
     public void Dispose() => _fd.Dispose();

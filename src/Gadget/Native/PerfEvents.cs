@@ -24,7 +24,7 @@ public static unsafe class PerfEvents
         };
         var fd = Interop.Libc.syscall_perf_event_open(Interop.Libc.SYS_perf_event_open, &attr, -1, cpu, -1, PerfFlagFdCloexec);
         if (fd < 0)
-            throw new LibbpfException($"perf_event_open (cpu clock, cpu {cpu})", Marshal.GetLastPInvokeError());
+            throw SyscallException.FromLastError($"perf_event_open (cpu clock, cpu {cpu})");
         return new FileDescriptorHandle((int)fd);
     }
 

@@ -16,8 +16,7 @@ public static class Tracefs
             return root;
         if (Interop.Libc.mount("tracefs", Default, "tracefs", 0, IntPtr.Zero) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new LibbpfException($"tracefs is not mounted and mounting it on {Default} failed", errno);
+            throw SyscallException.FromLastError($"tracefs is not mounted and mounting it on {Default} failed");
         }
         return Default;
     }
@@ -30,7 +29,7 @@ public static class Tracefs
             root = EnsureMounted();
             return true;
         }
-        catch (LibbpfException)
+        catch (SyscallException)
         {
             root = "";
             return false;

@@ -56,7 +56,7 @@ public static class Preflight
         {
             probes.MountTracefs();
         }
-        catch (LibbpfException e)
+        catch (SyscallException e)
         {
             throw new GadgetException(e.Message, e);
         }

@@ -27,6 +27,17 @@ public class PreflightTests
     }
 
     [Fact]
+    public void A_tracefs_that_cannot_be_mounted_is_one_line_naming_the_call_and_errno()
+    {
+        var error = Fails(Healthy with
+        {
+            MountTracefs = () => throw new Gadget.Native.SyscallException("tracefs is not mounted and mounting it on /sys/kernel/tracing failed", 1),
+        });
+
+        Assert.Equal("tracefs is not mounted and mounting it on /sys/kernel/tracing failed: Operation not permitted", error.Message);
+    }
+
+    [Fact]
     public void Missing_libbpf_is_one_line_and_asks_nothing_of_libbpf()
     {
         var askedLibbpf = false;

@@ -27,7 +27,7 @@ public static class SocketOwners
         {
             return CgroupV2.OpenDirectory(root);
         }
-        catch (LibbpfException e)
+        catch (SyscallException e)
         {
             throw new GadgetException(e.Message, e);
         }
