@@ -51,7 +51,7 @@ public sealed class PacketPodAttributionTests : OwningTest
         Assert.Equal(serverPort, query.Num("dstPort"));
         var response = session.WaitFor(e => IsDns(e, "R", "HOST", netns) && e.Str("id") == query.Str("id"), "for the answer the pod received");
         AssertInPod(response, pod, "web", session);
-        Assert.Equal("NoError", response.Str("rcode"));
+        Assert.Equal("No Error", response.Str("rcode"));
         Assert.Equal([DnsServer.Address], response.Strings("addresses"));
         Assert.Equal(serverPort, response.Num("srcPort"));
     }

@@ -60,7 +60,7 @@ public sealed class TraceDnsTests : OwningTest
 
         var response = session.WaitFor(e => IsResponse(e, "a.igtest.", dig.Pid) && e.Str("id") == query.Str("id"), "for the response");
         Assert.Equal("HOST", response.Str("pktType"));
-        Assert.Equal("NoError", response.Str("rcode"));
+        Assert.Equal("No Error", response.Str("rcode"));
         Assert.Equal(1, response.Num("numAnswers"));
         Assert.Equal([DnsServer.Address], response.Strings("addresses"));
         Assert.Equal(53, response.Num("srcPort"));
@@ -77,6 +77,45 @@ public sealed class TraceDnsTests : OwningTest
     }
 
     [Fact]
+    public void Multicast_dns_port_5353_is_traced_by_default_as_by_the_reference()
+    {
+        Requires.Root();
+        var ns = Own(NetworkNamespace.Create("igtd"));
+        Own(DnsServer.Start(ns, "127.0.0.1", 5353));
+        var session = Trace();
+
+        var dig = Dig(ns, "127.0.0.1", 5353, DnsServer.Name, "A");
+
+        var response = session.WaitFor(e => IsResponse(e, "a.igtest.", dig.Pid), "for the response on port 5353");
+        Assert.Equal(5353, response.Num("srcPort"));
+        Assert.Equal("No Error", response.Str("rcode"));
+    }
+
+    [Fact]
+    public void A_response_later_than_the_dns_timeout_has_no_latency()
+    {
+        Requires.Root();
+        var ns = Own(NetworkNamespace.Create("igtd"));
+        Own(DnsServer.Start(ns, "127.0.0.1", 53));
+        var session = Trace(("dns-timeout", "1ns"));
+
+        var dig = Dig(ns, "127.0.0.1", 53, DnsServer.Name, "A");
+
+        var response = session.WaitFor(e => IsResponse(e, "a.igtest.", dig.Pid), "for the response");
+        Assert.Equal(0, response.Num("latency"));
+        Assert.Equal(1, response.Num("numAnswers"));
+    }
+
+    [Theory]
+    [InlineData("0s", "DNS timeout must be > 0")]
+    [InlineData("soon", "invalid value \"soon\" for --dns-timeout")]
+    public void A_bad_dns_timeout_is_one_error_line(string value, string message)
+    {
+        Requires.Root();
+        Assert.Contains(message, ErrorLine.AssertRefused("trace", "dns", "--dns-timeout", value), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_tcp_query_for_a_missing_name_reports_nxdomain()
     {
         Requires.Root();
@@ -90,7 +129,7 @@ public sealed class TraceDnsTests : OwningTest
         Assert.Equal("TCP", query.Str("protocol"));
         var response = session.WaitFor(e => IsResponse(e, "nx.igtest.", dig.Pid), "for the response");
         Assert.Equal("TCP", response.Str("protocol"));
-        Assert.Equal("NXDomain", response.Str("rcode"));
+        Assert.Equal("Non-Existent Domain", response.Str("rcode"));
         Assert.Equal(0, response.Num("numAnswers"));
         Assert.Empty(response.Strings("addresses"));
         Assert.Equal((long)ns.Inode, response.Num("netnsid"));
@@ -326,7 +365,7 @@ public sealed class TraceDnsTests : OwningTest
 
         var line = ig.WaitForLine(l => l.Contains("nx.igtest.", StringComparison.Ordinal) && l.Contains(" R ", StringComparison.Ordinal)
             && l.TrimStart().StartsWith(dig.Pid.ToString(CultureInfo.InvariantCulture) + " ", StringComparison.Ordinal), "for the response");
-        Assert.Contains("NXDomain", line);
+        Assert.Contains("Non-Existent Domain", line);
         Assert.Contains("HOST", line);
         Assert.NotEmpty(KernelObjects.HeldBy(ig.Pid));
         ig.Signal("KILL");

@@ -32,7 +32,7 @@ public class CommandLineTests
     [Theory]
     [InlineData("exec", "Trace new processes", "--paths", "--ignore-errors")]
     [InlineData("open", "Trace open system calls", "--failed", "--prefixes", "--full-path")]
-    [InlineData("dns", "Trace DNS requests", "-P, --ports", "Ports whose TCP and UDP traffic is DNS, comma-separated (default 53)")]
+    [InlineData("dns", "Trace DNS requests", "-P, --ports", "Ports to trace DNS requests on, comma-separated (TCP and UDP)", "--dns-timeout")]
     [InlineData("sni", "Trace Server Name Indication (SNI) from TLS requests")]
     public void Gadget_help_shows_its_flags_and_the_common_ones(string gadget, string description, params string[] expected)
     {

@@ -26,7 +26,8 @@ public sealed class DnsGadget : TraceGadget
 
     protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
-        new("ports", "Ports whose TCP and UDP traffic is DNS, comma-separated (default 53)", ParameterKind.StringList, Alias: 'P', DefaultValue: "53"),
+        new("ports", "Ports to trace DNS requests on, comma-separated (TCP and UDP)", ParameterKind.StringList, Alias: 'P', DefaultValue: "53,5353"),
+        new("dns-timeout", "Timeout waiting for a response to a DNS query (used to calculate latency)", ParameterKind.String, DefaultValue: "10s"),
     ];
 
     protected override IReadOnlyList<EventField> Fields { get; } =
@@ -48,7 +49,7 @@ public sealed class DnsGadget : TraceGadget
         new CustomField("type", static (in EventRecord r, IFieldSink s) => s.Utf8(DnsNames.PacketType(r.As<DnsEvent>().PktType))) { JsonPath = "pktType", Width = 9, Description = "OUTGOING (sent) or HOST (received)" },
         new CustomField("qtype", WriteQueryType) { Width = 10, Description = "Query type (A, AAAA, MX, ...)" },
         new CustomField("name", WriteName) { Width = 30, Description = "The queried name" },
-        new CustomField("rcode", WriteResponseCode) { Width = 8, Description = "Response code of a response" },
+        new CustomField("rcode", WriteResponseCode) { Width = 20, Description = "Response code of a response" },
         new CustomField("latency", WriteLatency) { Width = 12, Description = "Time from the query to this response, on the same socket" },
         new CustomField("numAnswers", static (in EventRecord r, IFieldSink s) => s.Int(Message(r).AnswerCount)) { Width = 10, Alignment = FieldAlignment.Right, Description = "Number of answers in the response" },
         new CustomField("addresses", WriteAddresses) { Width = 32, ListSeparator = ",", Description = $"Addresses in the response (A and AAAA answers, at most {MaxAddresses})" },
@@ -57,13 +58,26 @@ public sealed class DnsGadget : TraceGadget
     public override IReadOnlyList<string> DefaultColumns(ParameterValues parameters) =>
         ["pid", "tid", "comm", "qr", "type", "qtype", "name", "rcode", "numAnswers"];
 
-    public override void Validate(ParameterValues parameters) =>
+    public override void Validate(ParameterValues parameters)
+    {
         DnsPorts.Parse(parameters.GetStringList("ports"));
+        QueryTimeout(parameters);
+    }
 
     public override void Configure(BpfObject bpf, ParameterValues parameters)
     {
         DnsPorts.Parse(parameters.GetStringList("ports"));
+        bpf.SetConstant("query_timeout_ns", QueryTimeout(parameters));
         SocketOwners.Configure(bpf);
+    }
+
+    /// <summary>--dns-timeout in nanoseconds: a duration above zero.</summary>
+    public static ulong QueryTimeout(ParameterValues parameters)
+    {
+        var text = parameters.GetString("dns-timeout") ?? "10s";
+        if (!GoDuration.TryParse(text, out var nanoseconds))
+            throw new GadgetException($"invalid value \"{text}\" for --dns-timeout: expected a duration such as 10s or 500ms");
+        return nanoseconds > 0 ? nanoseconds : throw new GadgetException("invalid value for --dns-timeout: DNS timeout must be > 0");
     }
 
     public override void Populate(BpfObject bpf, ParameterValues parameters) =>

@@ -25,8 +25,18 @@ public static class DnsNames
         [259] = "DOA", [260] = "AMTRELAY", [32768] = "TA", [32769] = "DLV",
     }.ToFrozenDictionary(p => p.Key, p => Encoding.ASCII.GetBytes(p.Value));
 
-    private static readonly byte[][] ResponseCodes =
-        ["NoError"u8.ToArray(), "FormErr"u8.ToArray(), "ServFail"u8.ToArray(), "NXDomain"u8.ToArray(), "NotImp"u8.ToArray(), "Refused"u8.ToArray()];
+    // The reference's texts (those of the Go packet library it decodes with), IANA's descriptions;
+    // codes above 15 need an OPT record, and are listed for the day the extended code is read.
+    private static readonly FrozenDictionary<int, byte[]> ResponseCodes = new Dictionary<int, string>
+    {
+        [0] = "No Error", [1] = "Format Error", [2] = "Server Failure", [3] = "Non-Existent Domain",
+        [4] = "Not Implemented", [5] = "Query Refused", [6] = "Name Exists when it should not",
+        [7] = "RR Set Exists when it should not", [8] = "RR Set that should exist does not",
+        [9] = "Server Not Authoritative for zone", [10] = "Name not contained in zone",
+        [16] = "Bad OPT Version", [17] = "Key not recognized", [18] = "Signature out of time window",
+        [19] = "Bad TKEY Mode", [20] = "Duplicate key name", [21] = "Algorithm not supported",
+        [22] = "Bad Truncation", [23] = "Bad/missing Server Cookie",
+    }.ToFrozenDictionary(p => p.Key, p => Encoding.ASCII.GetBytes(p.Value));
 
     // linux/if_packet.h PACKET_HOST ... PACKET_KERNEL.
     private static readonly byte[][] PacketTypes =
@@ -39,9 +49,9 @@ public static class DnsNames
     public static ReadOnlySpan<byte> QueryType(ushort type) =>
         QueryTypes.TryGetValue(type, out var name) ? name : "UNASSIGNED"u8;
 
-    /// <summary>"NoError", "NXDomain", ...; "UNKNOWN" past the codes of RFC 1035.</summary>
+    /// <summary>"No Error", "Non-Existent Domain", ...; "Unknown" for codes without a name.</summary>
     public static ReadOnlySpan<byte> ResponseCode(int code) =>
-        (uint)code < (uint)ResponseCodes.Length ? ResponseCodes[code] : "UNKNOWN"u8;
+        ResponseCodes.TryGetValue(code, out var name) ? name : "Unknown"u8;
 
     /// <summary>"HOST" (received), "OUTGOING" (sent), ...; "UNKNOWN" otherwise.</summary>
     public static ReadOnlySpan<byte> PacketType(byte type) =>

@@ -86,6 +86,10 @@ static __always_inline bool is_dns_port(const struct dns_port_set *ports, __u16 
 	return ports->bits[(port >> 3) & 8191] & (1 << (port & 7));
 }
 
+/* A response later than this after its query (--dns-timeout) has no latency:
+ * the query is taken as unanswered, as the reference does. */
+const volatile __u64 query_timeout_ns = 10000000000ULL;
+
 static __always_inline __u64 measure_latency(struct __sk_buff *skb, __u16 id, bool response,
 					     bool egress, __u64 now)
 {
@@ -105,7 +109,7 @@ static __always_inline __u64 measure_latency(struct __sk_buff *skb, __u16 id, bo
 		return 0;
 	__u64 latency = now - *sent;
 	bpf_map_delete_elem(&dns_queries, &key);
-	return latency;
+	return latency <= query_timeout_ns ? latency : 0;
 }
 
 static __always_inline void emit(struct __sk_buff *skb, const struct gadget_packet *pkt,
