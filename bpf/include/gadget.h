@@ -4,8 +4,9 @@
  * batched wake-ups and a lost-event counter, and the mount-namespace filter.
  *
  * User space (src/Gadget/Runtime) relies on the names below: it sizes the
- * "events" ring buffer, reads "lost_events", fills "mntns_filter" and sets the
- * "gadget_*" read-only constants before load.
+ * "events" ring buffer, reads "lost_events", fills "mntns_filter", shares
+ * "new_mntns" with the runc watcher's object and sets the "gadget_*" read-only
+ * constants before load.
  */
 #ifndef GADGET_H
 #define GADGET_H

@@ -52,7 +52,7 @@ public sealed class ContainerDiscovery : IDisposable
         var discovery = new ContainerDiscovery(warnings, verbose);
         discovery._runtimes.AddRange(runtimes);
         if (options.WatchRunc)
-            discovery._runc = RuncWatcher.TryStart(discovery.Collection, discovery.EnrichEarlyAsync, verbose);
+            discovery._runc = RuncWatcher.TryStart(discovery.Collection, discovery.EnrichEarlyAsync, verbose, options.HangRuncWatchForTests);
         discovery.Ready = Task.Run(() => discovery.Initialize(options));
         return discovery;
     }

@@ -20,6 +20,9 @@ public sealed record DiscoveryOptions
     /// events are kept and attributed.</summary>
     public bool WatchRunc { get; init; } = true;
 
+    /// <summary>Tests: the runc watcher's reading thread stops reading (a hung event loop).</summary>
+    internal bool HangRuncWatchForTests { get; init; }
+
     /// <summary>How long the first listing of each runtime may take.</summary>
     public TimeSpan ListTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -27,7 +27,7 @@ public enum HoldState
 public sealed class NamespaceHold
 {
     /// <summary>Longest an event waits in a reader for its namespace to be settled.</summary>
-    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
 
     // A settled namespace is remembered this long: events the kernel kept while it was
     // pending may still be queued in a ring.

@@ -95,10 +95,13 @@ internal sealed class RecordPump : IRingBufferConsumer, HeldRecords.IReleaser
             HoldOverflow++;
     }
 
+    /// <summary>For a record the kernel kept because its namespace was new: the selection
+    /// decides. A namespace that root's runtime made is no host's, so if no container is known
+    /// for it, only a run that wants everything (no filter) shows the record.</summary>
     private void DeliverIfWanted(ReadOnlySpan<byte> data, ulong mntns)
     {
         var container = _containers?.Resolve(mntns);
-        if (_filter is null || _filter.Passes(mntns, container))
+        if (_filter is null || (container is not null && _filter.Passes(mntns, container)))
             Deliver(data, container);
     }
 

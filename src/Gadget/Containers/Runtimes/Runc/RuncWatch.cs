@@ -56,7 +56,7 @@ internal sealed class RuncWatch : IDisposable, IRingBufferConsumer
     public ulong Lost => _bpf.Map("lost_events").SumPerCpu(0u);
 
     /// <summary>Test hook: the reading thread stops reading (a hung event loop) once set.</summary>
-    internal static volatile bool HangForTests;
+    internal volatile bool HangForTests;
 
     /// <summary>Loads and attaches; reports queue in the ring until <see cref="StartReading"/>.
     /// <paramref name="onEvent"/> runs on the reading thread, in the order the kernel reported.</summary>

@@ -34,12 +34,14 @@ internal sealed class RuncWatcher : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, (string Id, RuncState State)> _awaitingStart = new();
     private const int MaxStarted = 4096;
     private RuncWatch _watch = null!;
+    private readonly RegistrationQueue _work;
 
     private RuncWatcher(ContainerCollection collection, Func<ContainerInfo, CancellationToken, Task<ContainerInfo>> enrich, TextWriter? verbose)
     {
         _collection = collection;
         _enrich = enrich;
         _verbose = verbose;
+        _work = new RegistrationQueue(_stop.Token, e => verbose?.WriteLine($"ig: registering a new container failed: {e.Message}"));
     }
 
     /// <summary>The namespaces being made, for the gadgets' readers.</summary>
@@ -47,7 +49,7 @@ internal sealed class RuncWatcher : IDisposable
 
     /// <summary>Starts watching, or returns null (with a reason on the verbose writer) when
     /// no trusted runc is installed or the kernel refuses the programs.</summary>
-    public static RuncWatcher? TryStart(ContainerCollection collection, Func<ContainerInfo, CancellationToken, Task<ContainerInfo>> enrich, TextWriter? verbose)
+    public static RuncWatcher? TryStart(ContainerCollection collection, Func<ContainerInfo, CancellationToken, Task<ContainerInfo>> enrich, TextWriter? verbose, bool hangForTests = false)
     {
         var binaries = new Dictionary<FileIdentity, string>();
         foreach (var path in Candidates.Where(File.Exists).Select(p => Path.GetFullPath(ResolveLinks(p))).Distinct())
@@ -73,6 +75,7 @@ internal sealed class RuncWatcher : IDisposable
             return null;
         }
         var watch = watcher._watch;
+        watch.HangForTests = hangForTests;
         watcher.Hold = new NamespaceHold(watch.Marks.Read, watch.ListedNamespaces, watch.Forget) { SharedMap = watch.NewNamespaces };
         watcher.ListWaitingContainers();
         watch.StartReading();
@@ -114,14 +117,14 @@ internal sealed class RuncWatcher : IDisposable
                     _started.Clear();
                 _started[e.Pid] = e.MntnsId;
                 if (_awaitingStart.TryRemove(e.Pid, out var awaiting))
-                    _ = Task.Run(() => Register(awaiting.Id, awaiting.State));
+                    _work.Add(() => Register(awaiting.Id, awaiting.State));
                 else
-                    _ = Task.Run(() => SettleAfterStartAsync(e.Pid, e.MntnsId));
+                    _work.Add(() => SettleAfterStart(e.Pid, e.MntnsId), StartGrace);
                 break;
             case RuncWatchKind.RuncExec:
                 // Registered off this thread: the reports behind this one must keep flowing.
                 if (RuncCommand.TryParse(e.Arguments) is { Subcommand: "start", ContainerId.Length: > 0 } command)
-                    _ = Task.Run(() => RegisterStarting(command));
+                    _work.Add(() => RegisterStarting(command));
                 break;
         }
     }
@@ -211,16 +214,8 @@ internal sealed class RuncWatcher : IDisposable
     /// <summary>The container's first program runs: if `runc start` did not register it in
     /// time (a runc invoked another way, a root runc does not use), its init process is
     /// described from its cgroup and its containerd bundle.</summary>
-    private async Task SettleAfterStartAsync(int pid, ulong mntns)
+    private void SettleAfterStart(int pid, ulong mntns)
     {
-        try
-        {
-            await Task.Delay(StartGrace, _stop.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
         if (!Hold.IsPending(mntns))
             return;
         if (_collection.Resolve(mntns) is null && CgroupFile.ReadPath(pid) is { } cgroup &&
@@ -267,8 +262,9 @@ internal sealed class RuncWatcher : IDisposable
 
     public void Dispose()
     {
-        // _stop is not disposed: registrations still running may link to its token.
+        // _stop is not disposed: a registration still running may link to its token.
         _stop.Cancel();
         _watch.Dispose();
+        _work.Dispose();
     }
 }
