@@ -4,8 +4,9 @@
  * batched wake-ups and a lost-event counter, and the mount-namespace filter.
  *
  * User space (src/Gadget/Runtime) relies on the names below: it sizes the
- * "events" ring buffer, reads "lost_events", fills "mntns_filter" and sets the
- * "gadget_*" read-only constants before load.
+ * "events" ring buffer, reads "lost_events", fills "mntns_filter", shares
+ * "new_mntns" with the runc watcher's object and sets the "gadget_*" read-only
+ * constants before load.
  */
 #ifndef GADGET_H
 #define GADGET_H
@@ -71,6 +72,29 @@ struct {
 	__type(value, __u32);
 } mntns_filter SEC(".maps");
 
+/* Mount namespaces that root's container runtime (runc) has just made and user space
+ * does not know yet. The runc watcher (src/Gadget/Containers/Runtimes/Runc) owns this
+ * map; each stream gadget's object reuses it. While a namespace is listed here, the
+ * filter keeps its events, and user space holds them until it knows the container:
+ * no process waits for that, and a new container's first exec is not lost. */
+struct gadget_new_mntns {
+	gadget_timestamp created;
+	gadget_timestamp started; /* its first exec, 0 before */
+	__u32 pid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, gadget_mntns_id);
+	__type(value, struct gadget_new_mntns);
+} new_mntns SEC(".maps");
+
+/* Set when new_mntns is the watcher's (user space holds those events). */
+const volatile bool gadget_keep_new_mntns = false;
+
 static __always_inline gadget_mntns_id gadget_task_mntns_id(struct task_struct *task)
 {
 	return BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
@@ -93,7 +117,12 @@ static __always_inline bool gadget_should_discard_mntns_id(gadget_mntns_id mntns
 	if (!gadget_filter_by_mntns)
 		return false;
 	bool listed = bpf_map_lookup_elem(&mntns_filter, &mntns_id) != NULL;
-	return gadget_mntns_filter_excludes ? listed : !listed;
+	if (gadget_mntns_filter_excludes)
+		return listed;
+	/* A namespace the runtime is making a container in: user space decides. */
+	if (!listed && gadget_keep_new_mntns)
+		return bpf_map_lookup_elem(&new_mntns, &mntns_id) == NULL;
+	return !listed;
 }
 
 static __always_inline void gadget_count_lost(void)

@@ -32,6 +32,10 @@ public sealed class ContainerDiscovery : IDisposable
 
     public ContainerCollection Collection { get; } = new();
 
+    /// <summary>The mount namespaces root's runc is making containers in, whose events stream
+    /// gadgets hold until the container is known; null without a runc watcher.</summary>
+    public NamespaceHold? Hold => _runc?.Hold;
+
     /// <summary>Completes when every runtime has been listed once (the collection is then
     /// complete) and live updates flow.</summary>
     public Task Ready { get; private set; } = Task.CompletedTask;
@@ -48,7 +52,7 @@ public sealed class ContainerDiscovery : IDisposable
         var discovery = new ContainerDiscovery(warnings, verbose);
         discovery._runtimes.AddRange(runtimes);
         if (options.WatchRunc)
-            discovery._runc = RuncWatcher.TryStart(discovery.Collection, discovery.EnrichEarlyAsync, verbose);
+            discovery._runc = RuncWatcher.TryStart(discovery.Collection, discovery.EnrichEarlyAsync, verbose, options.HangRuncWatchForTests);
         discovery.Ready = Task.Run(() => discovery.Initialize(options));
         return discovery;
     }
@@ -156,6 +160,7 @@ public sealed class ContainerDiscovery : IDisposable
             return;
         try
         {
+            _runc?.Hold.Sweep();
             Collection.RemoveDead(ContainerProcess.IsAlive);
             foreach (var container in _scanner.Scan(Collection))
                 Collection.AddOrUpdate(container);
@@ -170,7 +175,7 @@ public sealed class ContainerDiscovery : IDisposable
         }
     }
 
-    /// <summary>What the container's runtime already knows of a container runc is about to start.</summary>
+    /// <summary>What the container's runtime already knows of a container runc is starting.</summary>
     private async Task<ContainerInfo> EnrichEarlyAsync(ContainerInfo container, CancellationToken cancellation)
     {
         foreach (var runtime in _runtimes)

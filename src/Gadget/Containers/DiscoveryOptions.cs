@@ -16,8 +16,12 @@ public sealed record DiscoveryOptions
 
     public string ContainerdSocket { get; init; } = "/run/containerd/containerd.sock";
 
-    /// <summary>Hold runc's execs to register containers before their first process runs.</summary>
+    /// <summary>Watch root's runc (in the kernel, holding nothing) so that a new container's first
+    /// events are kept and attributed.</summary>
     public bool WatchRunc { get; init; } = true;
+
+    /// <summary>Tests: the runc watcher's reading thread stops reading (a hung event loop).</summary>
+    internal bool HangRuncWatchForTests { get; init; }
 
     /// <summary>How long the first listing of each runtime may take.</summary>
     public TimeSpan ListTimeout { get; init; } = TimeSpan.FromSeconds(5);

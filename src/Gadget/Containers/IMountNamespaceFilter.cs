@@ -12,6 +12,11 @@ public interface IMountNamespaceFilter
 
     /// <summary>Subscribes to additions to the list (true) and removals (false); dispose to stop.</summary>
     IDisposable Subscribe(Action<ulong, bool> changed);
+
+    /// <summary>Whether an event of this container (null: of no known container) is wanted:
+    /// for events the kernel kept without looking at the list (a new container's, see
+    /// <see cref="NamespaceHold"/>). Not for the hot path.</summary>
+    bool Passes(ulong mntns, ContainerInfo? container) => Current.Contains(mntns) != Excludes;
 }
 
 /// <summary>The mount namespaces of the containers that a selector matches, following the
@@ -35,6 +40,8 @@ public sealed class ContainerMountNamespaceFilter : IMountNamespaceFilter
 
     public IReadOnlyCollection<ulong> Current =>
         _collection.Snapshot().Where(Listed).Select(c => c.MntnsId).ToList();
+
+    public bool Passes(ulong mntns, ContainerInfo? container) => container is null ? Excludes : Listed(container) != Excludes;
 
     public IDisposable Subscribe(Action<ulong, bool> changed)
     {

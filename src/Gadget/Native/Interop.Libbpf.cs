@@ -161,6 +161,9 @@ internal static unsafe partial class Interop
         internal static partial void* bpf_map__initial_value(IntPtr map, nuint* psize);
 
         [LibraryImport(Lib)]
+        internal static partial int bpf_map__reuse_fd(IntPtr map, int fd);
+
+        [LibraryImport(Lib)]
         internal static partial int bpf_map__lookup_elem(IntPtr map, void* key, nuint key_sz, void* value, nuint value_sz, ulong flags);
 
         [LibraryImport(Lib)]

@@ -44,38 +44,8 @@ internal static unsafe partial class Interop
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial int close(int fd);
 
-        internal const uint FAN_CLOEXEC = 0x1;
-        internal const uint FAN_CLASS_CONTENT = 0x4;
-        internal const uint FAN_MARK_ADD = 0x1;
-        internal const ulong FAN_OPEN_EXEC_PERM = 0x40000;
-        internal const uint FAN_ALLOW = 0x1;
         internal const int O_RDONLY = 0, O_LARGEFILE = 0x8000, O_DIRECTORY = 0x10000, O_CLOEXEC = 0x80000;
         internal const int AT_FDCWD = -100;
-
-        [StructLayout(LayoutKind.Sequential)]
-        internal struct fanotify_event_metadata
-        {
-            public uint event_len;
-            public byte vers;
-            public byte reserved;
-            public ushort metadata_len;
-            public ulong mask;
-            public int fd;
-            public int pid;
-        }
-
-        [StructLayout(LayoutKind.Sequential)]
-        internal struct fanotify_response
-        {
-            public int fd;
-            public uint response;
-        }
-
-        [LibraryImport(Lib, SetLastError = true)]
-        internal static partial int fanotify_init(uint flags, uint event_f_flags);
-
-        [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int fanotify_mark(int fanotify_fd, uint flags, ulong mask, int dirfd, string pathname);
 
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial nint write(int fd, void* buf, nuint count);
@@ -130,5 +100,38 @@ internal static unsafe partial class Interop
 
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial nint readlink(byte* pathname, byte* buf, nuint bufsiz);
+
+        internal const int O_NONBLOCK = 0x800, O_NOFOLLOW = 0x20000, O_PATH = 0x200000, O_NOCTTY = 0x100;
+        internal const uint S_IFMT = 0xf000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_ISVTX = 0x200;
+
+        /// <summary>struct stat of x86-64.</summary>
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct stat_t
+        {
+            public ulong st_dev;
+            public ulong st_ino;
+            public ulong st_nlink;
+            public uint st_mode;
+            public uint st_uid;
+            public uint st_gid;
+            public int pad0;
+            public ulong st_rdev;
+            public long st_size;
+            public long st_blksize;
+            public long st_blocks;
+            public fixed long times[6];
+            public fixed long reserved[3];
+        }
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial int openat(int dirfd, byte* pathname, int flags);
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial int fstat(int fd, stat_t* buf);
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial nint readlinkat(int dirfd, byte* pathname, byte* buf, nuint bufsiz);
+
+        internal const uint S_IFLNK = 0xa000;
     }
 }

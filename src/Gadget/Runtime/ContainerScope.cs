@@ -20,6 +20,9 @@ public sealed class ContainerScope : IDisposable
 
     public ContainerCollection Containers => _discovery.Collection;
 
+    /// <summary>New containers' namespaces whose events stream gadgets hold (null without one).</summary>
+    public NamespaceHold? Hold => _discovery.Hold;
+
     /// <summary>Starts finding the containers and following them; <see cref="WaitReady"/> waits
     /// for the first complete picture (a gadget loads its programs meanwhile).</summary>
     public static ContainerScope Start(ContainerSelector selector, DiscoveryOptions discovery, TextWriter warnings, TextWriter? verbose)

@@ -46,7 +46,7 @@ public static class GadgetSession
         };
 
         using var run = gadget.CreateRun(options.Parameters);
-        using var loaded = LoadedRun.Load(gadget, run, options, filter, containers, context);
+        using var loaded = LoadedRun.Load(gadget, run, options, filter, containers, context, scope?.Hold);
         context = loaded.Context;
         // The first listing must be complete before the run counts as started: the columns
         // depend on it, and a container that runs already must be in the filter.

@@ -24,8 +24,15 @@ internal sealed class LoadedRun : IDisposable
 
     public int LinkCount => _links.Count;
 
+    /// <summary>The run's mount namespace filter (null: every event).</summary>
+    public IMountNamespaceFilter? Filter { get; private init; }
+
+    /// <summary>New containers' namespaces whose events the kernel keeps for this run to hold
+    /// (a stream gadget whose filter shares the runc watcher's map); null otherwise.</summary>
+    public NamespaceHold? Hold { get; private set; }
+
     public static LoadedRun Load(GadgetDefinition gadget, GadgetRun run, RunOptions options, IMountNamespaceFilter? filter,
-        IContainerResolver? containers, RunContext context)
+        IContainerResolver? containers, RunContext context, NamespaceHold? hold = null)
     {
         var bpf = run.BpfObjectName is { } name ? EmbeddedBpf.Open(name) : null;
         var loaded = new LoadedRun(bpf, new RunContext(bpf, containers, () => context.SelectedContainers, context.Wants)
@@ -33,12 +40,17 @@ internal sealed class LoadedRun : IDisposable
             Interval = context.Interval,
             Warnings = context.Warnings,
             Verbose = context.Verbose,
-        });
+        })
+        {
+            Filter = filter,
+        };
         try
         {
             if (bpf is not null)
             {
                 Configure(bpf, gadget.Kind, options, filter);
+                if (gadget.Kind == GadgetKind.Stream && hold is not null && ShareNewNamespaces(bpf, hold))
+                    loaded.Hold = hold;
                 run.Configure(bpf);
                 LoadObject(gadget, bpf, options.Verbose);
                 if (filter is not null)
@@ -70,6 +82,16 @@ internal sealed class LoadedRun : IDisposable
         }
         bpf.TrySetConstant("gadget_filter_by_mntns", filter is not null);
         bpf.TrySetConstant("gadget_mntns_filter_excludes", filter?.Excludes == true);
+    }
+
+    /// <summary>Lets the filter keep the events of the namespaces the runc watcher lists as new
+    /// (gadget.h's new_mntns, shared with the watcher's object), for the reader to hold.</summary>
+    private static bool ShareNewNamespaces(BpfObject bpf, NamespaceHold hold)
+    {
+        if (hold.SharedMap is not { } shared || !bpf.TryGetMap("new_mntns", out var map) || !bpf.TrySetConstant("gadget_keep_new_mntns", true))
+            return false;
+        map.ShareWith(shared);
+        return true;
     }
 
     internal static void LoadObject(GadgetDefinition gadget, BpfObject bpf, TextWriter? verbose)

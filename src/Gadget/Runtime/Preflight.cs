@@ -30,7 +30,7 @@ public static class Preflight
 
     private const string NotRoot = "ig must run as root: it loads eBPF programs into the kernel";
 
-    /// <summary>What container discovery needs: root (fanotify, other users' /proc).</summary>
+    /// <summary>What container discovery needs: root (BPF programs, other users' /proc).</summary>
     public static void CheckRoot()
     {
         if (!Privileges.IsRoot)

@@ -13,7 +13,7 @@ internal static class StreamLoop
     public static RunSummary Run(StreamRun run, LoadedRun loaded, RunOptions options, IGadgetSink sink, CancellationToken cancellation)
     {
         var bpf = loaded.Bpf ?? throw new InvalidOperationException("a stream gadget needs a BPF object with an events ring buffer");
-        var pump = new RecordPump(run, options.Containers ?? loaded.Context.Containers, sink);
+        var pump = new RecordPump(run, options.Containers ?? loaded.Context.Containers, sink, loaded.Hold, loaded.Filter);
         using var reader = new RingBuffer(bpf.Map("events"), pump);
         using var timeout = TimeoutSource(options, cancellation);
         var token = timeout.Token;
@@ -31,18 +31,20 @@ internal static class StreamLoop
                 if (reader.Poll(pollMs) > 0)
                     wakeups++;
                 reader.Consume();
+                pump.ReleaseHeld();
                 sink.EndBatch();
                 if (lastLostCheck.Elapsed >= LostCheckInterval)
                 {
-                    lostReported = ReportLost(loaded, lostReported, sink);
+                    lostReported = ReportLost(loaded, pump, lostReported, sink);
                     lastLostCheck.Restart();
                 }
             }
             // Detach first so the final drain sees everything that was produced, and nothing after.
             loaded.Detach();
             reader.Consume();
+            pump.ReleaseHeld(force: true);
             sink.EndBatch();
-            lostReported = ReportLost(loaded, lostReported, sink);
+            lostReported = ReportLost(loaded, pump, lostReported, sink);
         }
         catch (IOException)
         {
@@ -63,9 +65,10 @@ internal static class StreamLoop
         return source;
     }
 
-    private static ulong ReportLost(LoadedRun loaded, ulong reported, IGadgetSink sink)
+    private static ulong ReportLost(LoadedRun loaded, RecordPump pump, ulong reported, IGadgetSink sink)
     {
-        var total = loaded.LostInKernel();
+        // Records of new containers that did not fit in the hold are lost as well.
+        var total = loaded.LostInKernel() + pump.HoldOverflow;
         if (total > reported)
             sink.Lost(total - reported);
         return Math.Max(total, reported);

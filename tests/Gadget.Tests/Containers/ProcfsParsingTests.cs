@@ -52,22 +52,4 @@ public class ProcfsParsingTests
     [InlineData("/user.slice/user-0.slice/session-1.scope")]
     [InlineData("/docker/notanid")]
     public void Host_cgroup_paths_are_not_containers(string path) => Assert.False(CgroupFile.TryParseContainer(path, out _, out _));
-
-    [Fact]
-    public void Syscall_file_of_a_process_blocked_in_execve()
-    {
-        Assert.True(PendingExec.TryParseSyscall("59 0x5615d2c0 0x7ffc1000 0x7ffc2000 0x0 0x0 0x0 0x7ffc0ff8 0x7f0b3c", out var number, out var args));
-        Assert.Equal(59, number);
-        Assert.Equal(0x7ffc1000UL, args[1]);
-    }
-
-    [Theory]
-    [InlineData("running")]
-    [InlineData("-1 0x7ffc0ff8 0x7f0b3c")]
-    [InlineData("59 0x1 0x2")]
-    public void Other_syscall_files_are_rejected(string text) => Assert.False(PendingExec.TryParseSyscall(text, out _, out _));
-
-    [Fact]
-    public void Pending_exec_arguments_of_a_live_process_are_none_when_it_is_not_in_execve() =>
-        Assert.Null(PendingExec.TryReadArguments(Environment.ProcessId));
 }

@@ -19,6 +19,15 @@ public static class ProcNamespaces
 
     public static bool TryGetNetworkNamespace(int pid, out ulong id) => TryGet(pid, "net"u8, out id);
 
+    /// <summary>True when the process lives in the host's user namespace (that of pid 1, else
+    /// ig's), the only one in which a mount namespace is made with root's privileges: an
+    /// unprivileged user can make mount namespaces only inside a user namespace of its own.</summary>
+    public static bool IsInHostUserNamespace(int pid) =>
+        TryGet(pid, "user"u8, out var id) && id == (_hostUser ??=
+            TryGet(1, "user"u8, out var init) ? init : TryGet(Environment.ProcessId, "user"u8, out var self) ? self : 0);
+
+    private static ulong? _hostUser;
+
     /// <summary>Allocates nothing: the container sweep asks this of every process, every few seconds.</summary>
     private static bool TryGet(int pid, ReadOnlySpan<byte> kind, out ulong id)
     {

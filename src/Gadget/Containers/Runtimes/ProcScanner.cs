@@ -47,6 +47,10 @@ internal sealed class ProcScanner
     /// <summary>The container whose process <paramref name="pid"/> is, if it is one nobody reported.</summary>
     private static ContainerInfo? Describe(int pid, ulong mntns, ContainerCollection known)
     {
+        // Only root makes containers' mount namespaces in the host's user namespace; another
+        // user's namespace in a cgroup named like a container's must not pass for it.
+        if (!ProcNamespaces.IsInHostUserNamespace(pid))
+            return null;
         var cgroup = CgroupFile.ReadPath(pid);
         if (cgroup is null || !CgroupFile.TryParseContainer(cgroup, out var runtime, out var id) || known.FindById(id) is not null)
             return null;
