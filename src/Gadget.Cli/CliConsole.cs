@@ -29,11 +29,13 @@ public sealed class SystemConsole : ICliConsole
     {
         try
         {
+            if (!Gadget.Native.FileDescriptors.IsOpenForWriting(1))
+                throw new IOException("fd 1 is not open for writing");
             Out = Console.OpenStandardOutput();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // fd 1 is closed: the next file ig opened would become "standard output".
+            // fd 1 was closed: what it is now is some file the runtime opened, not an output.
             Out = Stream.Null;
             OutputMissing = true;
         }

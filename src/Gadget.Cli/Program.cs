@@ -24,7 +24,7 @@ namespace Gadget.Cli
         {
             if (console.OutputMissing)
             {
-                console.Error.WriteLine("Error: standard output is closed: ig has nowhere to write (redirect it to a file or /dev/null)");
+                console.Error.WriteLine("Error: standard output is closed or not writable: ig has nowhere to write (redirect it to a file or /dev/null)");
                 return ExitCodes.Failure;
             }
             var root = IgCommand.Create(console);

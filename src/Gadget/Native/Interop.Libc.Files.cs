@@ -59,6 +59,14 @@ internal static unsafe partial class Interop
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial int statx(int dirfd, byte* pathname, int flags, uint mask, statx_t* statxbuf);
 
+        internal const int F_GETFL = 3;
+        internal const int O_ACCMODE = 3;
+        internal const int O_WRONLY = 1;
+        internal const int O_RDWR = 2;
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial int fcntl(int fd, int cmd);
+
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial nint pread(int fd, byte* buf, nuint count, long offset);
     }

@@ -13,7 +13,9 @@ namespace Gadget.IntegrationTests.Hostile;
 /// with openat2 and with the component walk older kernels get.</summary>
 public sealed class HostileContainerFilesTests : OwningTest
 {
-    private const int Uid = 4243;
+    /// <summary>root: busybox has no way to take a uid without reading /etc/passwd, and runc
+    /// (docker exec) itself hangs on a FIFO there, so the hostile container runs its own execs.</summary>
+    private const int Uid = 0;
 
     private readonly string _hostFile;
 
@@ -49,6 +51,18 @@ public sealed class HostileContainerFilesTests : OwningTest
     private DockerContainer Container(string setup) =>
         Own(DockerContainer.Run(command: ["sh", "-c", $"{setup} && echo ready > /tmp/ready && exec sleep 600"]));
 
+    /// <summary>A container that makes its /etc/passwd hostile (runc, Docker's own reader, reads
+    /// it at start and would hang on a FIFO: a container can only do it once running), then
+    /// execs `echo MARKER hostile` every 200 ms. Returns once the file is hostile.</summary>
+    private DockerContainer HostileContainer(string setup, string marker)
+    {
+        var container = Own(DockerContainer.Run(command: ["sh", "-c", $"{setup} && : > /tmp/ready && while true; do /bin/echo {marker} hostile; sleep 0.2; done"]));
+        // Asked through /proc, not `docker exec`: runc's exec would read the hostile file too.
+        var pid = container.Pid;
+        Poll.Until(() => File.Exists($"/proc/{pid}/root/tmp/ready"), $"{container.Name} to be ready", TimeSpan.FromSeconds(30));
+        return container;
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void A_hostile_passwd_names_nobody_and_blocks_nothing(string name, bool walk)
@@ -57,24 +71,27 @@ public sealed class HostileContainerFilesTests : OwningTest
         ConfinedFile.ForceComponentWalk = walk;
         try
         {
-            var hostile = Container(Setup(name));
-            var normal = Container($"echo 'igu:x:{Uid}:{Uid}::/:/bin/sh' >> /etc/passwd");
-            WaitReady(hostile);
-            WaitReady(normal);
-            using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector());
             var marker = Paths.UniqueName("h");
+            var normal = Container("true");
+            WaitReady(normal);
+            // Running before ig starts, its file hostile already: ig reads it at its start.
+            var hostile = HostileContainer(Setup(name), marker);
+            using var session = RunningGadget.StartWithContainers(new ExecGadget(), new ContainerSelector());
 
-            Shell.Run("docker", "exec", "-u", $"{Uid}", hostile.Name, "/bin/echo", marker, "hostile");
-            var bad = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "hostile"]), "the exec in the hostile container");
-            // After it, a normal container still gets its name: the loader did not hang.
-            Shell.Run("docker", "exec", "-u", $"{Uid}", normal.Name, "/bin/echo", marker, "normal");
+            // Execs after the first: by then the file was looked at, whatever it is.
+            var bad = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "hostile"]) && e.Num("pid") > 0, "the hostile container's execs");
+            Thread.Sleep(500);
+            var later = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "hostile"]) && e.Num("timestamp") > bad.Num("timestamp") + 300_000_000, "a later exec in the hostile container", TimeSpan.FromSeconds(30));
+            // After them, a normal container still gets its name: the loader did not hang.
+            normal.Exec("/bin/echo", marker, "normal");
             var good = session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "normal"]), "the exec in the normal container");
 
-            Assert.Equal(hostile.Name, bad.Str("runtime", "containerName"));
-            Assert.Equal(Uid, bad.Num("uid"));
+            Assert.Equal(hostile.Id, later.Str("runtime", "containerId"));
+            Assert.Equal(Uid, later.Num("uid"));
             Assert.Null(bad.Str("user")); // empty: omitted, never "hostsecret"
-            Assert.Equal(normal.Name, good.Str("runtime", "containerName"));
-            Assert.Equal("igu", good.Str("user"));
+            Assert.Null(later.Str("user"));
+            Assert.Equal(normal.Id, good.Str("runtime", "containerId"));
+            Assert.Equal("root", good.Str("user"));
         }
         finally
         {
@@ -89,13 +106,11 @@ public sealed class HostileContainerFilesTests : OwningTest
     public void Ig_stops_on_sigint_with_a_hostile_passwd(string name)
     {
         Requires.Root();
-        var hostile = Container(Setup(name));
-        WaitReady(hostile);
+        var marker = Paths.UniqueName("s");
+        var hostile = HostileContainer(Setup(name), marker);
         using var ig = IgProcess.Start("trace", "exec", "-c", hostile.Name, "--paths");
         ig.WaitForLine(l => l.StartsWith("CONTAINER", StringComparison.Ordinal), "with the header", TimeSpan.FromSeconds(30));
-        var marker = Paths.UniqueName("s");
 
-        Shell.Run("docker", "exec", "-u", $"{Uid}", hostile.Name, "/bin/echo", marker);
         var line = ig.WaitForLine(l => l.Contains(marker, StringComparison.Ordinal), "for the exec", TimeSpan.FromSeconds(30));
         var rss = RssKiB(ig.Pid);
         ig.Signal("INT");
