@@ -63,8 +63,11 @@ public static class Privileges
             if (new FileInfo("/proc/self/ns/pid").LinkTarget == InitialPidNamespace)
                 return false;
             // In a PID namespace of its own, ig may still see the host's /proc (mounted from
-            // the host): its pid 1 is then the host's init, in the initial namespace.
-            return new FileInfo("/proc/1/ns/pid").LinkTarget != InitialPidNamespace;
+            // the host, an ancestor namespace's): NSpid then lists ig's pid in that namespace
+            // and in its own, two or more. One pid: this /proc is ig's own namespace's. (pid 1's
+            // namespace link would say it directly, but a protected init's is unreadable.)
+            var nspid = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("NSpid:", StringComparison.Ordinal));
+            return nspid is null || nspid.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Length <= 2;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
