@@ -10,6 +10,12 @@ public interface ICliConsole
     /// <summary>True once nothing reads standard output any more (a closed pipe).</summary>
     bool OutputClosed() => false;
 
+    /// <summary>True when standard output was not open at all (`>&-`): nothing can be shown.</summary>
+    bool OutputMissing => false;
+
+    /// <summary>True once a message could not be written to standard error.</summary>
+    bool ErrorFailed => false;
+
     /// <summary>The terminal standard output is, or null when it is redirected.</summary>
     Gadget.Output.ITerminal? Terminal => null;
 }
@@ -17,8 +23,31 @@ public interface ICliConsole
 /// <summary>The process's real standard output and error.</summary>
 public sealed class SystemConsole : ICliConsole
 {
-    public Stream Out { get; } = Console.OpenStandardOutput();
-    public TextWriter Error => Console.Error;
+    private readonly ErrorWriter _error = new(() => Console.Error);
+
+    public SystemConsole()
+    {
+        try
+        {
+            if (!Gadget.Native.FileDescriptors.IsOpenForWriting(1))
+                throw new IOException("fd 1 is not open for writing");
+            Out = Console.OpenStandardOutput();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // fd 1 was closed: what it is now is some file the runtime opened, not an output.
+            Out = Stream.Null;
+            OutputMissing = true;
+        }
+    }
+
+    public Stream Out { get; }
+
+    public TextWriter Error => _error;
+
+    public bool OutputMissing { get; }
+
+    public bool ErrorFailed => _error.Failed;
 
     public bool OutputClosed() => Gadget.Native.FileDescriptors.IsPeerClosed(1);
 

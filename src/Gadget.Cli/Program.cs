@@ -15,6 +15,18 @@ namespace Gadget.Cli
     {
         public static int Run(string[] args, ICliConsole console)
         {
+            var exitCode = RunCommand(args, console);
+            // A message that could not be written is a failure of its own (`2>/dev/full`).
+            return exitCode == ExitCodes.Success && console.ErrorFailed ? ExitCodes.Failure : exitCode;
+        }
+
+        private static int RunCommand(string[] args, ICliConsole console)
+        {
+            if (console.OutputMissing)
+            {
+                console.Error.WriteLine("Error: standard output is closed or not writable: ig has nowhere to write (redirect it to a file or /dev/null)");
+                return ExitCodes.Failure;
+            }
             var root = IgCommand.Create(console);
             var result = root.Parse(args);
             var verbose = result.GetValue(CommonOptions.Verbose);

@@ -20,6 +20,8 @@ public sealed class ContainerDiscovery : IDisposable
     private readonly TextWriter _warnings;
     private readonly TextWriter? _verbose;
     private readonly ProcScanner _scanner = new();
+    private readonly RuntimeOutages _outages;
+    private TimeSpan _listTimeout = TimeSpan.FromSeconds(5);
     private int _sweeping;
     private RuncWatcher? _runc;
     private Timer? _sweep;
@@ -28,6 +30,7 @@ public sealed class ContainerDiscovery : IDisposable
     {
         _warnings = warnings;
         _verbose = verbose;
+        _outages = new RuntimeOutages(warnings);
     }
 
     public ContainerCollection Collection { get; } = new();
@@ -43,7 +46,7 @@ public sealed class ContainerDiscovery : IDisposable
     /// <summary>Starts discovery in the background (the runc watcher at once); see <see cref="Ready"/>.</summary>
     public static ContainerDiscovery Start(DiscoveryOptions options, TextWriter warnings, TextWriter? verbose = null)
     {
-        return Start(options, RuntimeFactory.Create(options), warnings, verbose);
+        return Start(options, RuntimeFactory.Create(options, warnings), warnings, verbose);
     }
 
     /// <summary>Starts discovery over the given runtime clients (tests pass fakes).</summary>
@@ -59,6 +62,7 @@ public sealed class ContainerDiscovery : IDisposable
 
     private void Initialize(DiscoveryOptions options)
     {
+        _listTimeout = options.ListTimeout;
         // All runtimes are asked at once; each answer lands in the collection as it comes.
         var listings = _runtimes.Select(runtime => Task.Run(async () =>
         {
@@ -75,6 +79,11 @@ public sealed class ContainerDiscovery : IDisposable
             catch (Exception e) when (e is RuntimeUnavailableException or OperationCanceledException or HttpRequestException or Grpc.Core.RpcException)
             {
                 return (Runtime: runtime, Failure: e);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // An answer no check foresaw must cost that runtime, not ig.
+                return (Runtime: runtime, Failure: new RuntimeUnavailableException($"unexpected answer ({e.GetType().Name}: {e.Message})", e));
             }
         })).ToArray();
         var results = Task.WhenAll(listings).GetAwaiter().GetResult();
@@ -118,13 +127,24 @@ public sealed class ContainerDiscovery : IDisposable
         _ => e.InnerException?.Message ?? e.Message,
     };
 
+    /// <summary>Follows one runtime API for the whole run. When its stream breaks (the runtime
+    /// stopped or restarted), it says so once (<see cref="RuntimeOutages"/>), retries every
+    /// <see cref="WatchRetry"/>, lists anew when the runtime answers again (so what started
+    /// meanwhile is attributed), and says so once.</summary>
     private async Task WatchLoopAsync(IContainerRuntime runtime)
     {
+        var down = false;
         while (!_stop.IsCancellationRequested)
         {
             try
             {
                 await runtime.WatchAsync(Collection, _stop.Token).ConfigureAwait(false);
+                // A runtime's event stream ends only when the runtime goes (dockerd stopped).
+                if (!_stop.IsCancellationRequested && !down)
+                {
+                    down = true;
+                    _outages.Down(runtime, "its event stream ended");
+                }
             }
             catch (Exception) when (_stop.IsCancellationRequested)
             {
@@ -133,22 +153,39 @@ public sealed class ContainerDiscovery : IDisposable
             }
             catch (Exception e)
             {
-                _verbose?.WriteLine($"ig: {runtime.Name} events interrupted ({e.Message}); reconnecting");
+                _verbose?.WriteLine($"ig: {runtime.Name} events interrupted ({Describe(e)}); reconnecting");
+                if (!down)
+                {
+                    down = true;
+                    _outages.Down(runtime, Describe(e));
+                }
             }
             try
             {
                 await Task.Delay(WatchRetry, _stop.Token).ConfigureAwait(false);
                 // Catch up on what happened while the stream was down.
-                foreach (var container in await runtime.ListAsync(_stop.Token).ConfigureAwait(false))
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                timeout.CancelAfter(_listTimeout);
+                foreach (var container in await runtime.ListAsync(timeout.Token).ConfigureAwait(false))
                     Collection.AddOrUpdate(container);
+                if (down)
+                {
+                    down = false;
+                    _outages.Up(runtime);
+                }
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 return;
             }
             catch (Exception e)
             {
-                _verbose?.WriteLine($"ig: {runtime.Name} still unreachable ({e.Message})");
+                _verbose?.WriteLine($"ig: {runtime.Name} still unreachable ({Describe(e)})");
+                if (!down)
+                {
+                    down = true;
+                    _outages.Down(runtime, Describe(e));
+                }
             }
         }
     }

@@ -30,6 +30,11 @@ public readonly ref struct EventRecord
 
     public ContainerInfo? Container { get; }
 
+    /// <summary>The user name of the header's uid, resolved on the node when the record was
+    /// taken from the ring buffer (for gadgets that show one; see StreamRun.NamesUsers), so
+    /// that whoever formats the record, here or remotely, reads a value and no file.</summary>
+    public ReadOnlySpan<byte> UserName { get; init; }
+
     /// <summary>The record's header, from the ring buffer's bytes or the row.</summary>
     public ref readonly EventHeader Header => ref _row is not null ? ref _row.Header : ref MemoryMarshal.AsRef<EventHeader>(Data);
 

@@ -40,6 +40,10 @@ public abstract class StreamRun : GadgetRun
 
     /// <summary>Keeps or drops an event after it left the kernel (what the kernel cannot decide).</summary>
     public virtual bool Accept(in EventRecord record) => true;
+
+    /// <summary>True when the gadget shows user names: each record then gets the name of its
+    /// uid (<see cref="EventRecord.UserName"/>) from a cache filled off the event path.</summary>
+    public virtual bool NamesUsers => false;
 }
 
 /// <summary>A run of a gadget that answers with frames: tables per interval, a snapshot, a report.</summary>

@@ -16,6 +16,9 @@ public abstract class TraceGadget : GadgetDefinition
     /// <summary>The size of the fixed part of a record; shorter records are rejected as corrupt.</summary>
     public abstract int MinimumRecordSize { get; }
 
+    /// <summary>True when a field shows <see cref="EventRecord.UserName"/> (see <see cref="StreamRun.NamesUsers"/>).</summary>
+    public virtual bool NamesUsers => false;
+
     /// <summary>Opens the gadget's BPF object (not loaded yet).</summary>
     public BpfObject OpenObject() => EmbeddedBpf.Open(BpfObjectName);
 
@@ -64,6 +67,8 @@ public sealed class TraceRun : StreamRun
     public override string BpfObjectName => _gadget.BpfObjectName;
 
     public override int MinimumRecordSize => _gadget.MinimumRecordSize;
+
+    public override bool NamesUsers => _gadget.NamesUsers;
 
     public override void Configure(BpfObject bpf) => _gadget.Configure(bpf, _parameters);
 

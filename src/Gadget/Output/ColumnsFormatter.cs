@@ -7,7 +7,8 @@ namespace Gadget.Output;
 /// <summary>Aligned text columns, one line per event or row, under a header line. Each value is
 /// formatted into a reusable cell, then cut or padded to its column's width; the last column
 /// is never cut, and neither is a header: a column is at least as wide as its header.
-/// Control characters are shown as '?' so one event stays one line.</summary>
+/// Bytes a terminal would act on (controls, bidi overrides, invalid UTF-8) are escaped
+/// (<see cref="TerminalText"/>), so one event stays one line and shows what it is.</summary>
 public sealed class ColumnsFormatter : IColumnSink
 {
     private static ReadOnlySpan<byte> Ellipsis => "…"u8;
@@ -16,6 +17,7 @@ public sealed class ColumnsFormatter : IColumnSink
     private readonly int[] _widths;
     private readonly OutputBuffer _output;
     private byte[] _cell = new byte[4096];
+    private byte[] _text = new byte[256];
     private int _cellLength;
     private EventField _field = null!;
     private bool _firstItem;
@@ -139,14 +141,8 @@ public sealed class ColumnsFormatter : IColumnSink
 
     private void AppendSanitized(ReadOnlySpan<byte> utf8)
     {
-        var space = CellSpace(utf8.Length);
-        utf8.CopyTo(space);
-        foreach (ref var b in space[..utf8.Length])
-        {
-            if (b < 0x20 || b == 0x7f)
-                b = (byte)'?';
-        }
-        _cellLength += utf8.Length;
+        var space = CellSpace(TerminalText.MaxEscapedLength(utf8.Length));
+        _cellLength += TerminalText.Escape(utf8, space);
     }
 
     private void AppendAscii(string text)
@@ -172,15 +168,14 @@ public sealed class ColumnsFormatter : IColumnSink
 
     void IFieldSink.Utf8(ReadOnlySpan<byte> value) => AppendSanitized(value);
 
+    /// <summary>Text from outside (container names, labels) is escaped like kernel bytes.</summary>
     void IFieldSink.Text(string value)
     {
-        var start = _cellLength;
-        AppendAscii(value);
-        foreach (ref var b in _cell.AsSpan(start, _cellLength - start))
-        {
-            if (b < 0x20 || b == 0x7f)
-                b = (byte)'?';
-        }
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_text.Length < length)
+            _text = new byte[Math.Max(length, _text.Length * 2)];
+        var written = Encoding.UTF8.GetBytes(value, _text);
+        AppendSanitized(_text.AsSpan(0, written));
     }
 
     void IFieldSink.Timestamp(long unixNanoseconds) => _cellLength += TimestampText.Format(unixNanoseconds, CellSpace(TimestampText.Length + 8));

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Gadget.Gadgets;
 
 namespace Gadget.Output;
@@ -15,6 +14,8 @@ public sealed class JsonFormatter : IFieldSink
     private JsonEncodedText _name;
     private bool _omitEmpty;
     private bool _containerStarted;
+    private byte[] _literal = new byte[1024];
+    private byte[] _text = new byte[256];
 
     public JsonFormatter(EventSchema schema, Utf8JsonWriter writer)
     {
@@ -85,8 +86,10 @@ public sealed class JsonFormatter : IFieldSink
 
     void IFieldSink.Text(string value)
     {
-        if (!_omitEmpty || value.Length > 0)
-            _writer.WriteString(_name, value);
+        if (_omitEmpty && value.Length == 0)
+            return;
+        _writer.WritePropertyName(_name);
+        WriteStringValue(value);
     }
 
     void IFieldSink.Timestamp(long unixNanoseconds) => _writer.WriteNumber(_name, unixNanoseconds);
@@ -123,7 +126,8 @@ public sealed class JsonFormatter : IFieldSink
             _writer.WriteStartObject(_name);
             _containerStarted = true;
         }
-        _writer.WriteString(key, value);
+        _writer.WritePropertyName(key);
+        WriteStringValue(value);
     }
 
     void IFieldSink.EndMap()
@@ -132,16 +136,29 @@ public sealed class JsonFormatter : IFieldSink
             _writer.WriteEndObject();
     }
 
-    /// <summary>Kernel strings are bytes, not always valid UTF-8: replace what is invalid
-    /// instead of failing the event.</summary>
+    /// <summary>Kernel strings are bytes, not always valid UTF-8, and may hold controls or
+    /// bidi overrides that the relaxed encoder lets through: those few are written as our own
+    /// literal (<see cref="JsonText"/>), the rest as they are.</summary>
     private void WriteStringValue(ReadOnlySpan<byte> utf8)
     {
-        if (Utf8.IsValid(utf8))
+        if (TerminalText.IsSafe(utf8))
         {
             _writer.WriteStringValue(utf8);
             return;
         }
-        _writer.WriteStringValue(Encoding.UTF8.GetString(utf8));
+        var length = JsonText.MaxLiteralLength(utf8.Length);
+        if (_literal.Length < length)
+            _literal = new byte[Math.Max(length, _literal.Length * 2)];
+        var written = JsonText.WriteLiteral(utf8, _literal);
+        _writer.WriteRawValue(_literal.AsSpan(0, written), skipInputValidation: true);
+    }
+
+    private void WriteStringValue(string value)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_text.Length < length)
+            _text = new byte[Math.Max(length, _text.Length * 2)];
+        WriteStringValue(_text.AsSpan(0, Encoding.UTF8.GetBytes(value, _text)));
     }
 
     /// <summary>The JSON shape: leaves are fields, inner nodes are nested objects.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Gadget.Gadgets;
 
 namespace Gadget.Output;
 
@@ -56,15 +57,27 @@ public sealed class OutputBuffer : IBufferWriter<byte>
             Flush();
     }
 
-    /// <summary>Writes everything collected to the stream.</summary>
+    /// <summary>Writes everything collected to the stream. A reader that went away is an
+    /// <see cref="OutputClosedException"/> (the run ends normally); any other failure to write
+    /// is one error line (<see cref="GadgetException"/>): output that cannot be written must not
+    /// look like a run that had nothing to say.</summary>
     public void Flush()
     {
         if (_length == 0)
             return;
         var length = _length;
         _length = 0;
-        _stream.Write(_buffer, 0, length);
-        _stream.Flush();
+        try
+        {
+            _stream.Write(_buffer, 0, length);
+            _stream.Flush();
+        }
+        catch (IOException e) when (e is not OutputClosedException)
+        {
+            if (OutputClosedException.IsBrokenPipe(e))
+                throw new OutputClosedException("the output was closed", e);
+            throw new GadgetException($"cannot write the output: {e.Message}", e);
+        }
     }
 
     private void Ensure(int sizeHint)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gadget.Gadgets;
 using Gadget.Native;
+using Gadget.Output;
 
 namespace Gadget.Runtime;
 
@@ -28,7 +29,7 @@ internal static class FrameLoop
             {
                 sink.Frame(frame);
             }
-            catch (IOException)
+            catch (OutputClosedException)
             {
                 return false;
             }

@@ -30,6 +30,8 @@ public static class GadgetSession
         if (gadget.Kind == GadgetKind.Stream)
             CheckRingBufferSize(options.RingBufferBytes);
         Preflight.Check();
+        if (Preflight.ProcWarning() is { } procWarning)
+            options.Warnings.WriteLine(procWarning);
         var probing = options.Verbose is { } features ? DescribeKernel(features) : TimeSpan.Zero;
 
         using var ownScope = options.Scope is null && options.Selector is { } selector

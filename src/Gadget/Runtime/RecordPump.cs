@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Gadget.Containers;
 using Gadget.Native;
 using Gadget.Gadgets;
+using Gadget.Gadgets.Common;
 
 namespace Gadget.Runtime;
 
@@ -10,7 +11,7 @@ namespace Gadget.Runtime;
 /// With a <see cref="NamespaceHold"/>, records of a namespace that root's runtime is making a
 /// container in are set aside until the container is known, then attributed or dropped by the
 /// run's selection (<see cref="ReleaseHeld"/>): the kernel kept them without knowing it.</summary>
-internal sealed class RecordPump : IRingBufferConsumer, HeldRecords.IReleaser
+internal sealed class RecordPump : IRingBufferConsumer, HeldRecords.IReleaser, IDisposable
 {
     private static readonly long HoldBudgetTicks = (long)(NamespaceHold.Budget.TotalSeconds * Stopwatch.Frequency);
 
@@ -18,6 +19,7 @@ internal sealed class RecordPump : IRingBufferConsumer, HeldRecords.IReleaser
     private readonly IGadgetSink _sink;
     private readonly IContainerResolver? _containers;
     private readonly StreamRun _run;
+    private readonly bool _namesUsers;
     private readonly long _unixOffsetNs = BootClock.UnixOffsetNanoseconds();
     private readonly NamespaceHold? _hold;
     private readonly IMountNamespaceFilter? _filter;
@@ -35,6 +37,34 @@ internal sealed class RecordPump : IRingBufferConsumer, HeldRecords.IReleaser
         _run = run;
         _hold = hold;
         _filter = filter;
+        _namesUsers = run.NamesUsers;
+        if (_namesUsers)
+        {
+            // Read before the first event asks: the host's file and those of the containers
+            // running now (waited for, briefly), then each container's as it appears.
+            var known = new List<Containers.ContainerInfo?> { null };
+            if (containers is Containers.ContainerCollection collection)
+            {
+                _collection = collection;
+                collection.Changed += OnContainerChanged;
+                known.AddRange(collection.Snapshot());
+            }
+            UserNames.Prefetch(known, TimeSpan.FromSeconds(2));
+        }
+    }
+
+    private readonly Containers.ContainerCollection? _collection;
+
+    private static void OnContainerChanged(Containers.ContainerInfo container, bool added)
+    {
+        if (added)
+            UserNames.Prefetch(container);
+    }
+
+    public void Dispose()
+    {
+        if (_collection is not null)
+            _collection.Changed -= OnContainerChanged;
     }
 
     public ulong Delivered { get; private set; }
@@ -107,7 +137,10 @@ internal sealed class RecordPump : IRingBufferConsumer, HeldRecords.IReleaser
 
     private void Deliver(ReadOnlySpan<byte> data, ContainerInfo? container)
     {
-        var record = new EventRecord(data, container, _unixOffsetNs);
+        var record = new EventRecord(data, container, _unixOffsetNs)
+        {
+            UserName = _namesUsers ? UserNames.Lookup(System.Runtime.InteropServices.MemoryMarshal.AsRef<EventHeader>(data).Uid, container) : default,
+        };
         if (!_run.Accept(record))
             return;
         Delivered++;

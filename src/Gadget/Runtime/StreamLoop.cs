@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gadget.Gadgets;
 using Gadget.Native;
+using Gadget.Output;
 
 namespace Gadget.Runtime;
 
@@ -13,7 +14,7 @@ internal static class StreamLoop
     public static RunSummary Run(StreamRun run, LoadedRun loaded, RunOptions options, IGadgetSink sink, CancellationToken cancellation)
     {
         var bpf = loaded.Bpf ?? throw new InvalidOperationException("a stream gadget needs a BPF object with an events ring buffer");
-        var pump = new RecordPump(run, options.Containers ?? loaded.Context.Containers, sink, loaded.Hold, loaded.Filter);
+        using var pump = new RecordPump(run, options.Containers ?? loaded.Context.Containers, sink, loaded.Hold, loaded.Filter);
         using var reader = new RingBuffer(bpf.Map("events"), pump);
         using var timeout = TimeoutSource(options, cancellation);
         var token = timeout.Token;
@@ -26,7 +27,7 @@ internal static class StreamLoop
             while (!token.IsCancellationRequested)
             {
                 if (options.OutputClosed?.Invoke() == true)
-                    throw new IOException("the output was closed");
+                    throw new OutputClosedException();
                 // Records handled by the poll itself mean the kernel woke us before the timeout.
                 if (reader.Poll(pollMs) > 0)
                     wakeups++;
@@ -46,7 +47,7 @@ internal static class StreamLoop
             sink.EndBatch();
             lostReported = ReportLost(loaded, pump, lostReported, sink);
         }
-        catch (IOException)
+        catch (OutputClosedException)
         {
             // The reader of our output went away (e.g. `| head`): a normal end, with nothing more to write.
             return new RunSummary(pump.Delivered, lostReported, TimeSpan.Zero) { Malformed = pump.Malformed, Wakeups = wakeups };

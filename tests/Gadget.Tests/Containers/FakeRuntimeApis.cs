@@ -38,8 +38,22 @@ internal sealed class FakeGrpcApi : CallInvoker
     public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
         throw new NotSupportedException();
 
+    /// <summary>An event stream that stays open and quiet, as an idle containerd's does (a
+    /// stream that fails would be a runtime gone, which discovery warns about).</summary>
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request) =>
-        throw new RpcException(new Status(StatusCode.Unimplemented, "no event stream in this fake"));
+        new(new QuietStream<TResponse>(options.CancellationToken), Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+
+    private sealed class QuietStream<T>(CancellationToken cancellation) : IAsyncStreamReader<T>
+    {
+        public T Current => throw new InvalidOperationException("no events");
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellation, cancellationToken);
+            await Task.Delay(Timeout.Infinite, both.Token).ConfigureAwait(false);
+            return false;
+        }
+    }
 
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options) =>
         throw new NotSupportedException();

@@ -39,7 +39,7 @@ public class FormatterTests
     {
         var text = Render.Columns(Gadget, ["path"], null, OpenOf("/evil\nname\tx"));
 
-        Assert.Equal(["PATH", "/evil?name?x", ""], text.Split('\n'));
+        Assert.Equal(["PATH", @"/evil\x0aname\x09x", ""], text.Split('\n'));
     }
 
     [Fact]

@@ -6,11 +6,11 @@ namespace Gadget.Containers.Runtimes;
 /// <summary>The runtime clients the options ask for.</summary>
 internal static class RuntimeFactory
 {
-    public static IEnumerable<IContainerRuntime> Create(DiscoveryOptions options)
+    public static IEnumerable<IContainerRuntime> Create(DiscoveryOptions options, TextWriter? warnings = null)
     {
         var docker = options.Uses(DiscoveryOptions.Docker);
         if (docker)
-            yield return new DockerRuntime(options.DockerSocket);
+            yield return new DockerRuntime(options.DockerSocket, warnings: warnings);
         if (options.Uses(DiscoveryOptions.Containerd))
         {
             // One channel for both APIs; the native one disposes it.

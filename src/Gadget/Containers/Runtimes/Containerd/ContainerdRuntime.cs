@@ -83,15 +83,19 @@ internal sealed class ContainerdRuntime : IContainerRuntime
             if (_skippedNamespaces.Contains(envelope.Namespace))
                 continue;
             // Type URLs are bare message names here: compare them as strings.
-            switch (envelope.Event.TypeUrl)
+            switch (envelope.Event?.TypeUrl)
             {
                 case "containerd.events.TaskStart":
+                    if (envelope.Event is null)
+                        continue;
                     var start = TaskStart.Parser.ParseFrom(envelope.Event.Value);
+                    if (start.ContainerId.Length == 0)
+                        continue;
                     if (await DescribeAsync(envelope.Namespace, start.ContainerId, (int)start.Pid, cancellation).ConfigureAwait(false) is { } container)
                         collection.AddOrUpdate(container);
                     break;
                 case "containerd.events.TaskExit":
-                    var exit = TaskExit.Parser.ParseFrom(envelope.Event.Value);
+                    var exit = TaskExit.Parser.ParseFrom(envelope.Event!.Value);
                     if (exit.Id == exit.ContainerId)
                         collection.Remove(exit.ContainerId);
                     break;
@@ -113,7 +117,7 @@ internal sealed class ContainerdRuntime : IContainerRuntime
         try
         {
             var response = await _containers.GetAsync(new GetContainerRequest { Id = id }, ContainerdChannel.InNamespace(ns), cancellationToken: cancellation).ConfigureAwait(false);
-            image = response.Container.Image;
+            image = response.Container?.Image ?? "";
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
         {

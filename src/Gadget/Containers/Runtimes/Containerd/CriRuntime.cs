@@ -90,7 +90,15 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
             {
                 Filter = new ContainerFilter { State = new ContainerStateValue { State = ContainerState.ContainerRunning } },
             }, cancellationToken: cancellation).ConfigureAwait(false);
-            return (pods.Items.ToDictionary(p => p.Id), list.Containers);
+            // Answers are not trusted: entries without an id or metadata are left out, and a
+            // repeated id keeps its first entry.
+            var sandboxes = new Dictionary<string, PodSandbox>();
+            foreach (var pod in pods.Items)
+            {
+                if (pod.Id.Length > 0 && pod.Metadata is not null)
+                    sandboxes.TryAdd(pod.Id, pod);
+            }
+            return (sandboxes, list.Containers.Where(c => c.Id.Length > 0 && c.Metadata is not null).ToList());
         }
         catch (RpcException e) when (ContainerdChannel.IsUnreachable(e))
         {
@@ -133,6 +141,8 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
             return container;
         var status = await _client.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = container.SandboxId },
             cancellationToken: cancellation).ConfigureAwait(false);
+        if (status.Status is null)
+            return container;
         return container with
         {
             PodLabels = PodLabels(status.Status.Labels),
@@ -168,7 +178,7 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
     {
         var status = await _client.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = sandboxId },
             cancellationToken: cancellation).ConfigureAwait(false);
-        return status.Status.Linux?.Namespaces?.Options?.Network == NamespaceMode.Node;
+        return status.Status?.Linux?.Namespaces?.Options?.Network == NamespaceMode.Node;
     }
 
     private async Task<ContainerStatusResponse> StatusOfAsync(string id, CancellationToken cancellation) =>
@@ -181,8 +191,15 @@ internal sealed class CriRuntime : IContainerRuntime, IEarlyDescriber
     {
         if (!status.Info.TryGetValue("info", out var info))
             return 0;
-        using var json = JsonDocument.Parse(info);
-        return json.RootElement.TryGetProperty("pid", out var pid) ? pid.GetInt32() : 0;
+        try
+        {
+            using var json = JsonDocument.Parse(info, new JsonDocumentOptions { MaxDepth = 64 });
+            return json.RootElement.Int32("pid") ?? 0;
+        }
+        catch (JsonException)
+        {
+            return 0; // not JSON: no pid, so the container is left to the /proc scan
+        }
     }
 
     public void Dispose() { }

@@ -4,10 +4,19 @@ using System.Text.Json;
 namespace Gadget.Containers.Runtimes.Docker;
 
 /// <summary>Docker through its Engine API on a unix socket (HTTP and JSON): containers by
-/// name, image and pid; live starts and stops from GET /events.</summary>
+/// name, image and pid; live starts and stops from GET /events. Answers are not trusted: one
+/// that is not JSON, too deep, too large or of another shape makes the runtime unavailable
+/// (one warning); a container described without what it needs (an id, a pid) is skipped,
+/// with one warning per kind of defect.</summary>
 internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
 {
     public const string DefaultSocket = "/var/run/docker.sock";
+
+    /// <summary>The largest answer read (a listing of thousands of containers is a few MiB).</summary>
+    private const int MaxAnswerBytes = 64 * 1024 * 1024;
+
+    /// <summary>Nesting deeper than Docker's answers ever are is an answer we refuse.</summary>
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32 };
 
     private readonly HttpClient _http;
     // Names and images from "create" events, for containers runc is about to start (inspect
@@ -16,12 +25,21 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
     private readonly string _socket;
     // Where config.v2.json of each container is; from /info at the first listing.
     private string? _dataRoot;
+    private readonly TextWriter _warnings;
+    private readonly HashSet<string> _warned = [];
 
     /// <param name="handler">Where requests go; the socket by default (tests pass their own).</param>
-    public DockerRuntime(string socket = DefaultSocket, HttpMessageHandler? handler = null)
+    /// <param name="warnings">Where a malformed container description is reported, once per kind.</param>
+    public DockerRuntime(string socket = DefaultSocket, HttpMessageHandler? handler = null, TextWriter? warnings = null)
     {
         _socket = socket;
-        _http = new HttpClient(handler ?? UnixSocketHttp.Handler(socket)) { BaseAddress = new Uri("http://docker"), Timeout = Timeout.InfiniteTimeSpan };
+        _warnings = warnings ?? TextWriter.Null;
+        _http = new HttpClient(handler ?? UnixSocketHttp.Handler(socket))
+        {
+            BaseAddress = new Uri("http://docker"),
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = MaxAnswerBytes,
+        };
     }
 
     public string Name => "docker";
@@ -32,10 +50,17 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
     {
         _dataRoot ??= await DataRootAsync(cancellation).ConfigureAwait(false);
         using var list = await GetJsonAsync("/containers/json", cancellation).ConfigureAwait(false);
+        if (list.RootElement.ValueKind != JsonValueKind.Array)
+            throw Unexpected("/containers/json", $"a JSON {Kind(list.RootElement)} instead of a list of containers");
         var result = new List<ContainerInfo>();
         foreach (var item in list.RootElement.EnumerateArray())
         {
-            if (await InspectAsync(item.GetProperty("Id").GetString()!, cancellation).ConfigureAwait(false) is { } container)
+            if (item.String("Id") is not { Length: > 0 } id || !IsPlainId(id))
+            {
+                WarnOnce("a listed container without a valid \"Id\"");
+                continue;
+            }
+            if (await InspectAsync(id, cancellation).ConfigureAwait(false) is { } container)
                 result.Add(container);
         }
         return result;
@@ -55,20 +80,29 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
         using (inspect)
         {
             var root = inspect.RootElement;
-            var state = root.GetProperty("State");
-            if (!state.GetProperty("Running").GetBoolean())
+            if (root.Object("State") is not { } state || state.Bool("Running") is not { } running)
+            {
+                WarnOnce("a container described without its \"State\"");
                 return null;
-            var config = root.GetProperty("Config");
+            }
+            if (!running)
+                return null;
+            var pid = state.Int32("Pid") ?? 0;
+            if (root.String("Id") is not { Length: > 0 } containerId || !IsPlainId(containerId) || pid <= 0)
+            {
+                WarnOnce("a running container described without a valid \"Id\" or \"Pid\"");
+                return null;
+            }
             var container = new ContainerInfo
             {
                 Runtime = Name,
-                Id = root.GetProperty("Id").GetString()!,
-                Name = root.GetProperty("Name").GetString()!.TrimStart('/'),
-                ImageName = config.GetProperty("Image").GetString() ?? "",
-                ImageDigest = root.GetProperty("Image").GetString() ?? "",
-                Pid = state.GetProperty("Pid").GetInt32(),
+                Id = containerId,
+                Name = (root.String("Name") ?? "").TrimStart('/'),
+                ImageName = root.Object("Config")?.String("Image") ?? "",
+                ImageDigest = root.String("Image") ?? "",
+                Pid = pid,
                 RuntimeNamespace = "moby",
-                HostNetwork = root.GetProperty("HostConfig").GetProperty("NetworkMode").GetString() == "host",
+                HostNetwork = root.Object("HostConfig")?.String("NetworkMode") == "host",
             };
             return ContainerProcess.Complete(container);
         }
@@ -84,9 +118,11 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
         {
             if (line.Length == 0)
                 continue;
-            using var message = JsonDocument.Parse(line);
-            var id = message.RootElement.GetProperty("id").GetString()!;
-            switch (message.RootElement.GetProperty("status").GetString())
+            using var message = TryParse(line);
+            // A line that says nothing we can use is skipped: the next listing catches up.
+            if (message?.RootElement.String("id") is not { Length: > 0 } id || !IsPlainId(id))
+                continue;
+            switch (message.RootElement.String("status"))
             {
                 case "create":
                     RememberCreated(id, message.RootElement);
@@ -110,10 +146,10 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
         try
         {
             using var info = await GetJsonAsync("/info", cancellation).ConfigureAwait(false);
-            return info.RootElement.TryGetProperty("DockerRootDir", out var dir) && dir.GetString() is { Length: > 0 } path
+            return info.RootElement.String("DockerRootDir") is { Length: > 0 } path && Path.IsPathFullyQualified(path)
                 ? path : DockerContainerConfig.DefaultDataRoot;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException || e is HttpRequestException { StatusCode: not null })
+        catch (Exception e) when (e is RuntimeUnavailableException { InnerException: JsonException } || e is HttpRequestException { StatusCode: not null })
         {
             return DockerContainerConfig.DefaultDataRoot; // an answer without it: the default
         }
@@ -121,10 +157,10 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
 
     private void RememberCreated(string id, JsonElement message)
     {
-        if (!message.TryGetProperty("Actor", out var actor) || !actor.TryGetProperty("Attributes", out var attributes))
+        if (message.Object("Actor")?.Object("Attributes") is not { } attributes)
             return;
-        var name = attributes.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
-        var image = attributes.TryGetProperty("image", out var i) ? i.GetString() ?? "" : "";
+        var name = attributes.String("name") ?? "";
+        var image = attributes.String("image") ?? "";
         if (_created.Count > 1024)
             _created.Clear();
         _created[id] = (name, image);
@@ -158,7 +194,44 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
-        return await JsonDocument.ParseAsync(stream, cancellationToken: cancellation).ConfigureAwait(false);
+        try
+        {
+            return await JsonDocument.ParseAsync(stream, ParseOptions, cancellation).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            throw new RuntimeUnavailableException($"docker: unexpected answer to GET {path}: not JSON that ig can read ({e.Message})", e);
+        }
+    }
+
+    private static JsonDocument? TryParse(string line)
+    {
+        try
+        {
+            return JsonDocument.Parse(line, ParseOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Ids go into request paths and file paths (config.v2.json): letters, digits, '-'
+    /// and '_' only (Docker's are hex), so that no id climbs out of a directory.</summary>
+    private static bool IsPlainId(string id) => id.Length <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private static string Kind(JsonElement element) => element.ValueKind.ToString().ToLowerInvariant();
+
+    private static RuntimeUnavailableException Unexpected(string path, string what) =>
+        new($"docker: unexpected answer to GET {path}: {what}");
+
+    private void WarnOnce(string what)
+    {
+        lock (_warned)
+        {
+            if (_warned.Add(what))
+                _warnings.WriteLine($"WARNING: docker: {_socket} answered {what}; skipping it");
+        }
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellation)
@@ -170,7 +243,8 @@ internal sealed class DockerRuntime : IContainerRuntime, IEarlyDescriber
         }
         catch (HttpRequestException e) when (e.StatusCode is null)
         {
-            throw new RuntimeUnavailableException($"docker: cannot connect to {_socket}: {e.InnerException?.Message ?? e.Message}", e);
+            // Refused, reset, or not HTTP at all (an invalid status line): unavailable either way.
+            throw new RuntimeUnavailableException($"docker: cannot talk to {_socket}: {e.InnerException?.Message ?? e.Message}", e);
         }
         if (!response.IsSuccessStatusCode)
         {

@@ -15,6 +15,8 @@ public sealed class ExecGadget : TraceGadget
     protected internal override string BpfObjectName => "exec.bpf.o";
     public override int MinimumRecordSize => System.Runtime.CompilerServices.Unsafe.SizeOf<ExecEvent>();
 
+    public override bool NamesUsers => true;
+
     protected override IReadOnlyList<GadgetParameter> OwnParameters { get; } =
     [
         new("paths", "Show the current working directory and the executable path", ParameterKind.Bool, DefaultValue: "false"),
@@ -33,7 +35,7 @@ public sealed class ExecGadget : TraceGadget
         new CustomField("args", WriteArgs) { Width = 40, Description = $"Arguments (first {ArgsLimit} bytes; \"...\" marks the cut)" },
         ProcessFields.Uid(),
         ProcessFields.Gid(),
-        new StringField("user", static (in EventRecord r) => UserNames.Lookup(r.Header.Uid, r.Container)) { Width = 10, Description = "User name of the uid, from the process's own /etc/passwd" },
+        new StringField("user", static (in EventRecord r) => r.UserName) { Width = 10, Description = "User name of the uid, from the process's own /etc/passwd" },
         new UIntField("loginuid", static (in EventRecord r) => r.As<ExecEvent>().Loginuid) { Width = 8, OmitEmpty = false },
         new UIntField("sessionid", static (in EventRecord r) => r.As<ExecEvent>().Sessionid) { Width = 10, OmitEmpty = false },
         new StringField("cwd", static (in EventRecord r) => Cwd(r)) { Width = 30, Description = "Working directory (--paths)" },

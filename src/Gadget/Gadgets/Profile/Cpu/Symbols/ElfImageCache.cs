@@ -1,3 +1,4 @@
+using Gadget.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Gadget.Gadgets.Profile.Cpu.Symbols;
@@ -15,6 +16,11 @@ public sealed class ElfImageCache : IDisposable
 {
     /// <summary>Files held open for the report at most; past this, new files are read at once.</summary>
     public const int MaxOpenFiles = 2048;
+
+    /// <summary>An ELF file larger than this is not read (debug files of the largest programs
+    /// are about 1 GiB). Only headers and symbol tables are read, each table at most
+    /// <see cref="ElfReader.MaxTableBytes"/>.</summary>
+    public const long MaxFileBytes = 2L << 30;
 
     private readonly Dictionary<(ulong Device, ulong Inode), LazyImage> _images = [];
     private readonly TextWriter? _verbose;
@@ -44,12 +50,14 @@ public sealed class ElfImageCache : IDisposable
             return LazyImage.None;
         // map_files is the very file mapped, even unlinked or replaced since; the path through
         // the process's root is the fallback (map_files needs CAP_SYS_ADMIN).
-        var file = TryOpen($"/proc/{pid}/map_files/{mapping.Start:x}-{mapping.End:x}");
+        // The fallback resolves the path inside the process's root, never on the host: a
+        // container's symlink cannot make ig read a host file (or a FIFO, or a device).
+        var processRoot = $"/proc/{pid}/root";
+        var file = ConfinedFile.OpenRegular($"/proc/{pid}/map_files/{mapping.Start:x}-{mapping.End:x}", MaxFileBytes, out _);
         if (file is null && !mapping.Deleted)
-            file = TryOpen($"/proc/{pid}/root{mapping.Path}");
+            file = ConfinedFile.OpenRegular(processRoot, mapping.Path, MaxFileBytes, out _);
         if (file is null)
             return LazyImage.None;
-        var processRoot = $"/proc/{pid}/root";
         var image = new LazyImage(() =>
         {
             _open--;
@@ -60,23 +68,20 @@ public sealed class ElfImageCache : IDisposable
         return image;
     }
 
-    private static SafeFileHandle? TryOpen(string path)
-    {
-        try
-        {
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Reads an ELF file; null when it cannot be opened or read, or is malformed.</summary>
+    /// <summary>Reads an ELF file of the host; null when it cannot be opened or read, is not a
+    /// regular file, is too large, or is malformed.</summary>
     public ElfImage? TryLoad(string path)
     {
-        using var file = TryOpen(path);
+        using var file = ConfinedFile.OpenRegular(path, MaxFileBytes, out _);
         return file is null ? null : TryRead(file, path);
+    }
+
+    /// <summary>Reads an ELF file at <paramref name="path"/> inside <paramref name="root"/> (a
+    /// process's /proc/PID/root), resolved confined to it.</summary>
+    public ElfImage? TryLoad(string root, string path)
+    {
+        using var file = ConfinedFile.OpenRegular(root, path, MaxFileBytes, out _);
+        return file is null ? null : TryRead(file, root + path);
     }
 
     /// <summary>A file that breaks the reader in a way its checks missed costs its symbols, not the run.</summary>
@@ -104,7 +109,7 @@ public sealed class ElfImageCache : IDisposable
         if (image is not { HasSymtab: false, BuildId: { Length: > 2 } id })
             return image;
         var debugPath = $"/usr/lib/debug/.build-id/{id[..2]}/{id[2..]}.debug";
-        var debug = TryLoad(processRoot + debugPath) ?? TryLoad(debugPath);
+        var debug = TryLoad(processRoot, debugPath) ?? TryLoad(debugPath);
         return debug is { HasSymtab: true } && debug.BuildId == id ? image.WithSymbols(debug.Symbols) : image;
     }
 
