@@ -27,6 +27,9 @@ public sealed record RemoteTarget(ListenAddress Address, string? TlsCertificate 
 
     public bool UsesTls => TlsCa is not null;
 
+    /// <summary>The agent's certificate did not chain to --tls-ca (for the error line).</summary>
+    internal bool ServerCertificateRejected { get; private set; }
+
     /// <summary>A channel to the agent; nothing is connected until the first call.</summary>
     internal GrpcChannel Open()
     {
@@ -66,7 +69,11 @@ public sealed record RemoteTarget(ListenAddress Address, string? TlsCertificate 
             {
                 ClientCertificates = new X509CertificateCollection { identity },
                 RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
-                    certificate is X509Certificate2 presented && authority.Validates(presented, chain),
+                {
+                    var trusted = certificate is X509Certificate2 presented && authority.Validates(presented, chain);
+                    ServerCertificateRejected |= !trusted;
+                    return trusted;
+                },
             };
             uri = $"https://{Address.Endpoint}";
         }
