@@ -46,7 +46,7 @@ internal static class GadgetCommand
                 gadget.Kind == GadgetKind.Stream ? ParseSize(result.GetValue(CommonOptions.RingSize)!) : Runtime.RunOptions.DefaultRingBufferBytes,
                 result.GetValue(CommonOptions.Verbose),
                 ContainerArgs.From(result));
-            return GadgetHandler.Run(args, console);
+            return RemoteOptions.Target(result) is { } remote ? RemoteGadgetHandler.Run(args, remote, console) : GadgetHandler.Run(args, console);
         });
         return command;
     }

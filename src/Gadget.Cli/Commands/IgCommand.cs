@@ -12,6 +12,8 @@ internal static class IgCommand
     {
         var root = new RootCommand(Description);
         root.Options.Add(CommonOptions.Verbose);
+        foreach (var option in RemoteOptions.All)
+            root.Options.Add(option);
         VersionCommand.UseForVersionOption(root, console);
         foreach (var (category, help) in GadgetCatalog.Categories)
         {
@@ -28,6 +30,7 @@ internal static class IgCommand
                 root.Subcommands.Add(GadgetCommand.Create(gadget, console, alias));
         }
         root.Subcommands.Add(ListContainersCommand.Create(console));
+        root.Subcommands.Add(DaemonCommand.Create(console));
         root.Subcommands.Add(VersionCommand.Create(console));
         root.Subcommands.Add(CompletionCommand.Create(console));
         return root;

@@ -26,7 +26,7 @@ internal static class ListContainersCommand
             var columns = format.Columns is { } names ? ContainerColumns.Select(names) : null;
             var args = new ListContainersArgs(ContainerArgs.From(result), format.Kind == OutputKind.Json, result.GetValue(Watch),
                 TimeoutOption.Value(result), result.GetValue(CommonOptions.Verbose), columns);
-            return ListContainersHandler.Run(args, console);
+            return RemoteOptions.Target(result) is { } remote ? RemoteListContainersHandler.Run(args, remote, console) : ListContainersHandler.Run(args, console);
         });
         return command;
     }

@@ -30,4 +30,8 @@ public sealed record GadgetParameter(
     /// <summary>Checks a value beyond its kind: returns what was expected (for the error line)
     /// when the value is bad, null when it is good. Runs before anything is loaded.</summary>
     public Func<string, string?>? Validator { get; init; }
+
+    /// <summary>The value is a path the gadget writes to where its output is rendered (a flame
+    /// graph): a remote run writes the file on the client, not on the node.</summary>
+    public bool IsOutputFile { get; init; }
 }

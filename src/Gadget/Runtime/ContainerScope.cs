@@ -10,6 +10,8 @@ public sealed class ContainerScope : IDisposable
 {
     private readonly ContainerDiscovery _discovery;
 
+    private readonly bool _ownsDiscovery = true;
+
     private ContainerScope(ContainerDiscovery discovery, ContainerSelector selector)
     {
         _discovery = discovery;
@@ -34,6 +36,15 @@ public sealed class ContainerScope : IDisposable
         scope._warnings = warnings;
         return scope;
     }
+
+    /// <summary>A selection over containers that the caller discovers and keeps following (the
+    /// node agent's one discovery, shared by all its runs): disposing the scope leaves the
+    /// discovery running. Every runtime should be discovered; -r narrows through the selector.</summary>
+    public static ContainerScope Over(ContainerDiscovery discovery, ContainerSelector selector, TextWriter warnings) =>
+        new(discovery, selector, ownsDiscovery: false) { _warnings = warnings };
+
+    private ContainerScope(ContainerDiscovery discovery, ContainerSelector selector, bool ownsDiscovery)
+        : this(discovery, selector) => _ownsDiscovery = ownsDiscovery;
 
     private TextWriter _warnings = TextWriter.Null;
     private bool _ready;
@@ -69,5 +80,9 @@ public sealed class ContainerScope : IDisposable
         }
     }
 
-    public void Dispose() => _discovery.Dispose();
+    public void Dispose()
+    {
+        if (_ownsDiscovery)
+            _discovery.Dispose();
+    }
 }

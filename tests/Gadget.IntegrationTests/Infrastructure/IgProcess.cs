@@ -21,6 +21,8 @@ internal sealed class IgProcess : IDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public IReadOnlyCollection<string> Lines => _lines;
 
     public string ErrorText => string.Join('\n', _errors);

@@ -30,7 +30,7 @@ public sealed class CpuGadget : ProfileGadget, IFoldedStacks
         {
             Validator = static text => uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var hz) && hz > 0 ? null : "a number of samples per second above 0",
         },
-        new(FlameGraphParameter, "Also write the report as an interactive flame graph to this SVG file", ParameterKind.String),
+        new(FlameGraphParameter, "Also write the report as an interactive flame graph to this SVG file", ParameterKind.String) { IsOutputFile = true },
     ];
 
     protected override IReadOnlyList<EventField> Fields { get; } =
