@@ -101,8 +101,8 @@ internal static unsafe partial class Interop
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial nint readlink(byte* pathname, byte* buf, nuint bufsiz);
 
-        internal const int O_NONBLOCK = 0x800, O_NOFOLLOW = 0x20000, O_PATH = 0x200000, O_NOCTTY = 0x100;
-        internal const uint S_IFMT = 0xf000, S_IFREG = 0x8000, S_IFDIR = 0x4000, S_ISVTX = 0x200;
+        // The file-type constants and openat/readlinkat are in Interop.Libc.Files.cs.
+        internal const uint S_ISVTX = 0x200;
 
         /// <summary>struct stat of x86-64.</summary>
         [StructLayout(LayoutKind.Sequential)]
@@ -124,14 +124,8 @@ internal static unsafe partial class Interop
         }
 
         [LibraryImport(Lib, SetLastError = true)]
-        internal static partial int openat(int dirfd, byte* pathname, int flags);
-
-        [LibraryImport(Lib, SetLastError = true)]
         internal static partial int fstat(int fd, stat_t* buf);
 
-        [LibraryImport(Lib, SetLastError = true)]
-        internal static partial nint readlinkat(int dirfd, byte* pathname, byte* buf, nuint bufsiz);
 
-        internal const uint S_IFLNK = 0xa000;
     }
 }
