@@ -44,7 +44,7 @@ namespace Gadget.Cli
             }
             catch (GadgetException e)
             {
-                console.Error.WriteLine($"Error: {e.Message}");
+                console.Error.WriteLine($"Error: {OneLine(e.Message)}");
                 if (verbose && e.InnerException is { } inner)
                     console.Error.WriteLine(inner);
                 return e.ExitCode;
@@ -57,7 +57,7 @@ namespace Gadget.Cli
             }
             catch (Exception e) when (e is LibbpfException or SyscallException or IOException or UnauthorizedAccessException)
             {
-                console.Error.WriteLine($"Error: {e.Message}");
+                console.Error.WriteLine($"Error: {OneLine(e.Message)}");
                 if (verbose)
                     console.Error.WriteLine(e);
                 return ExitCodes.Failure;
@@ -74,7 +74,8 @@ namespace Gadget.Cli
             return OneLine(result.Errors[0].Message);
         }
 
-        /// <summary>Some parser messages span lines (lists of allowed values); errors are one line.</summary>
+        /// <summary>Some messages span lines (the parser's lists of allowed values, .NET's "Cannot
+        /// access a disposed object.\nObject name: ..."); errors are one line.</summary>
         private static string OneLine(string message) =>
             string.Join(' ', message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 

@@ -53,6 +53,7 @@ internal sealed class AgentProcess : IDisposable
                 "the agent to listen", TimeSpan.FromSeconds(20));
             if (process.HasExited)
                 throw new InvalidOperationException($"the agent exited: {process.ErrorText}");
+            agent._idle = agent.SteadyHoldings();
         }
         catch
         {
@@ -70,8 +71,29 @@ internal sealed class AgentProcess : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    /// <summary>Program and map ids that the agent process holds (read from /proc, as bpftool does).</summary>
-    public (List<int> Programs, List<int> Maps) Held() => (KernelObjects.HeldBy(Pid), KernelObjects.MapsHeldBy(Pid));
+    // What the agent holds with no run: its container discovery's runc watcher.
+    private (List<int> Programs, List<int> Maps) _idle = ([], []);
+
+    /// <summary>Program and map ids that the agent's runs hold: what the agent process holds
+    /// (read from /proc, as bpftool does) less what it held idle, once started.</summary>
+    public (List<int> Programs, List<int> Maps) Held() =>
+        (KernelObjects.HeldBy(Pid).Except(_idle.Programs).ToList(), KernelObjects.MapsHeldBy(Pid).Except(_idle.Maps).ToList());
+
+    /// <summary>What the idle agent holds, read until two reads agree: discovery attaches its
+    /// watcher while the agent starts listening.</summary>
+    private (List<int> Programs, List<int> Maps) SteadyHoldings()
+    {
+        var last = (Programs: KernelObjects.HeldBy(Pid), Maps: KernelObjects.MapsHeldBy(Pid));
+        for (var i = 0; i < 50; i++)
+        {
+            Thread.Sleep(200);
+            var now = (Programs: KernelObjects.HeldBy(Pid), Maps: KernelObjects.MapsHeldBy(Pid));
+            if (now.Programs.Order().SequenceEqual(last.Programs.Order()) && now.Maps.Order().SequenceEqual(last.Maps.Order()))
+                return now;
+            last = now;
+        }
+        throw new InvalidOperationException("the idle agent's kernel objects did not settle");
+    }
 
     public string Metrics()
     {
