@@ -133,5 +133,13 @@ internal static unsafe partial class Interop
         internal static partial nint readlinkat(int dirfd, byte* pathname, byte* buf, nuint bufsiz);
 
         internal const uint S_IFLNK = 0xa000;
+
+        internal const int PROT_READ = 0x1, MAP_SHARED = 0x1;
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial void* mmap(void* addr, nuint length, int prot, int flags, int fd, long offset);
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial int munmap(void* addr, nuint length);
     }
 }
