@@ -40,17 +40,23 @@ public sealed class NamespaceHold
     private readonly Func<ulong> _kernelMarks;
     private readonly Func<List<ulong>> _listKernel;
     private readonly Action<ulong> _forgetKernel;
+    private readonly Func<ulong, bool> _listedInKernel;
     private readonly Lock _catchUp = new();
     private long _processedMarks;
     private int _active;
     private long _version;
 
-    internal NamespaceHold(Func<ulong> kernelMarks, Func<List<ulong>> listKernel, Action<ulong> forgetKernel)
+    internal NamespaceHold(Func<ulong> kernelMarks, Func<List<ulong>> listKernel, Action<ulong> forgetKernel, Func<ulong, bool>? listedInKernel = null)
     {
         _kernelMarks = kernelMarks;
         _listKernel = listKernel;
         _forgetKernel = forgetKernel;
+        _listedInKernel = listedInKernel ?? (m => listKernel().Contains(m));
     }
+
+    /// <summary>Asks the kernel whether it lists <paramref name="mntns"/> as new (a system
+    /// call): for an event that waited its budget for this side to catch up, in vain.</summary>
+    public bool IsListedInKernel(ulong mntns) => _listedInKernel(mntns);
 
     /// <summary>The kernel's map of new namespaces, for each gadget's object to share.</summary>
     internal Native.BpfMap? SharedMap { get; init; }
@@ -87,40 +93,54 @@ public sealed class NamespaceHold
         }
     }
 
-    /// <summary>A new namespace (also from user space, for a container made before ig started).</summary>
+    /// <summary>A new namespace (also from user space, for a container made before ig started).
+    /// The kernel reuses namespace ids at once: one settled a moment ago and listed again is a
+    /// new container's, pending again.</summary>
     public void Add(ulong mntns)
     {
-        if (_entries.TryAdd(mntns, new Entry { Since = Stopwatch.GetTimestamp() }))
+        lock (_catchUp)
         {
-            Interlocked.Increment(ref _active);
+            if (_entries.TryGetValue(mntns, out var known))
+            {
+                if (!known.Settled)
+                    return;
+                // Replaced, not added: _active counts it already.
+                _entries[mntns] = new Entry { Since = Stopwatch.GetTimestamp() };
+            }
+            else
+            {
+                _entries[mntns] = new Entry { Since = Stopwatch.GetTimestamp() };
+                Interlocked.Increment(ref _active);
+            }
             Interlocked.Increment(ref _version);
         }
     }
 
     /// <summary>Discovery knows now what the namespace is (its container is in the collection,
     /// or it is no container of interest): its held events can be decided, and the kernel
-    /// filters it as any other from now on.</summary>
+    /// filters it as any other from now on. Taken off the kernel's list first, under the same
+    /// lock as <see cref="CatchUp"/>: a listing seen after this is a new container's.</summary>
     public void Settle(ulong mntns)
     {
-        var entry = _entries.GetOrAdd(mntns, _ => NewSettled());
-        if (entry.Settled && entry.Counted)
+        lock (_catchUp)
         {
             ForgetKernel(mntns);
-            return;
+            if (!_entries.TryGetValue(mntns, out var entry))
+            {
+                // Settled without having been seen pending (its report was late).
+                entry = new Entry { Since = Stopwatch.GetTimestamp() };
+                _entries[mntns] = entry;
+                Interlocked.Increment(ref _active);
+            }
+            else if (entry.Settled)
+            {
+                return;
+            }
+            entry.SettledAt = Stopwatch.GetTimestamp();
+            entry.Settled = true;
+            Interlocked.Increment(ref _version);
         }
-        if (!entry.Counted)
-        {
-            // Settled without having been seen pending (its report was late): count it now.
-            entry.Counted = true;
-            Interlocked.Increment(ref _active);
-        }
-        entry.SettledAt = Stopwatch.GetTimestamp();
-        entry.Settled = true;
-        Interlocked.Increment(ref _version);
-        ForgetKernel(mntns);
     }
-
-    private static Entry NewSettled() => new() { Since = Stopwatch.GetTimestamp(), Counted = false };
 
     /// <summary>True while <paramref name="mntns"/> is pending.</summary>
     public bool IsPending(ulong mntns) => StateOf(mntns) == HoldState.Pending;
@@ -130,15 +150,18 @@ public sealed class NamespaceHold
     public void Sweep()
     {
         var now = Stopwatch.GetTimestamp();
-        foreach (var (mntns, entry) in _entries)
+        lock (_catchUp)
         {
-            var expired = entry.Settled ? now - entry.SettledAt > Linger : now - entry.Since > Abandon;
-            if (expired && _entries.TryRemove(mntns, out _))
+            foreach (var (mntns, entry) in _entries)
             {
-                Interlocked.Decrement(ref _active);
-                Interlocked.Increment(ref _version);
-                if (!entry.Settled)
-                    ForgetKernel(mntns);
+                var expired = entry.Settled ? now - entry.SettledAt > Linger : now - entry.Since > Abandon;
+                if (expired && _entries.TryRemove(mntns, out _))
+                {
+                    Interlocked.Decrement(ref _active);
+                    Interlocked.Increment(ref _version);
+                    if (!entry.Settled)
+                        ForgetKernel(mntns);
+                }
             }
         }
     }
@@ -160,6 +183,5 @@ public sealed class NamespaceHold
         public long Since;
         public long SettledAt;
         public volatile bool Settled;
-        public bool Counted = true;
     }
 }

@@ -143,8 +143,6 @@ public sealed unsafe class BpfObject : IDisposable
 
     public void Dispose()
     {
-        // Globals read in place (BpfGlobal) are unmapped with the object.
-        IsLoaded = false;
         _btf?.Dispose();
         _handle.Dispose();
         FreeElf();

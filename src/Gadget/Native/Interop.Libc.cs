@@ -126,6 +126,12 @@ internal static unsafe partial class Interop
         [LibraryImport(Lib, SetLastError = true)]
         internal static partial int fstat(int fd, stat_t* buf);
 
+        internal const int PROT_READ = 0x1, MAP_SHARED = 0x1;
 
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial void* mmap(void* addr, nuint length, int prot, int flags, int fd, long offset);
+
+        [LibraryImport(Lib, SetLastError = true)]
+        internal static partial int munmap(void* addr, nuint length);
     }
 }

@@ -171,13 +171,18 @@ internal sealed class RecordPump : IRingBufferConsumer, HeldRecords.IReleaser, I
         var expired = _force || _now - slot.HeldAt >= HoldBudgetTicks;
         if (slot.WaitForMarks != 0)
         {
-            if (_hold!.ProcessedMarks < slot.WaitForMarks && !expired)
+            var caughtUp = _hold!.ProcessedMarks >= slot.WaitForMarks;
+            if (!caughtUp && !expired)
                 return false;
-            // The watcher has taken in every namespace listed before this record: judge it again.
             slot.WaitForMarks = 0;
             if (_hold.StateOf(slot.MntnsId) == HoldState.None)
             {
-                Deliver(record, _containers?.Resolve(slot.MntnsId));
+                // The watcher has taken in every namespace listed before this record and this
+                // one is none of them; or the watcher is stuck, and the kernel tells.
+                if (caughtUp || !_hold.IsListedInKernel(slot.MntnsId))
+                    Deliver(record, _containers?.Resolve(slot.MntnsId));
+                else
+                    DeliverIfWanted(record, slot.MntnsId);
                 return true;
             }
         }

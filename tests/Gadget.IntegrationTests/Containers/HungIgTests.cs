@@ -55,6 +55,30 @@ public sealed class HungIgTests
         Assert.Null(failure);
     }
 
+    [Fact]
+    public void With_the_watcher_hung_a_new_container_does_not_pass_for_the_host()
+    {
+        Requires.Root();
+        // --host with a selection: everything but the containers not selected. The watcher
+        // never reads its reports, so ig never learns of the new container; its events must
+        // still not be shown as the host's.
+        using var scope = ContainerScope.Start(new ContainerSelector { IncludeHost = true, ContainerName = "igt-none" },
+            new DiscoveryOptions { HangRuncWatchForTests = true }, TextWriter.Null, null);
+        scope.WaitReady();
+        var gadget = new ExecGadget();
+        using var session = RunningGadget.Start(gadget, new RunOptions { Parameters = RunningGadget.Parameters(gadget), Scope = scope });
+        var marker = Paths.UniqueName("m");
+
+        using (DockerContainer.Run(command: ["/bin/echo", marker, "container"]))
+        {
+            Shell.Run("/bin/echo", marker, "host");
+            session.WaitFor(e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "host"]), "for the host's exec", TimeSpan.FromSeconds(30));
+        }
+        session.Stop();
+
+        Assert.DoesNotContain(session.Records, e => e.Strings("args").SequenceEqual(["/bin/echo", marker, "container"]));
+    }
+
     /// <summary>Blocks the stream loop on its first event until released.</summary>
     private sealed class BlockingSink : IGadgetSink, IDisposable
     {

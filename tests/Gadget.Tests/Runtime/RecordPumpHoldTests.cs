@@ -134,6 +134,29 @@ public sealed class RecordPumpHoldTests
     }
 
     [Fact]
+    public void A_namespace_id_reused_by_the_next_container_is_held_again()
+    {
+        var hold = NewHold();
+        var pump = NewPump(hold, new ContainerMountNamespaceFilter(_containers, new ContainerSelector { ContainerName = "second" }));
+        KernelMarks(hold, NewMntns);
+        _containers.AddOrUpdate(Container("first", NewMntns));
+        hold.Settle(NewMntns);
+        _kernelList.Remove(NewMntns);
+
+        // The first container is gone; the kernel gives its namespace id to the next one.
+        _containers.Remove("first-id");
+        KernelMarks(hold, NewMntns);
+        Assert.Equal(HoldState.Pending, hold.StateOf(NewMntns));
+        pump.OnRecord(Exec(NewMntns, 1));
+        Assert.Empty(_sink.Seen);
+        _containers.AddOrUpdate(Container("second", NewMntns));
+        hold.Settle(NewMntns);
+        pump.ReleaseHeld();
+
+        Assert.Equal([("second", 1u)], _sink.Seen);
+    }
+
+    [Fact]
     public void Nothing_is_held_when_no_namespace_is_new()
     {
         var hold = NewHold();

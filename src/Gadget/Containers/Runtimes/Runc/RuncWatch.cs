@@ -108,6 +108,13 @@ internal sealed class RuncWatch : IDisposable, IRingBufferConsumer
             return _disposed ? [] : NewNamespaces.Keys<ulong>();
     }
 
+    /// <summary>Whether the kernel lists <paramref name="mntns"/> as new now.</summary>
+    public bool IsListed(ulong mntns)
+    {
+        lock (_gate)
+            return !_disposed && NewNamespaces.TryLookup(mntns, out NewNamespaceValue _);
+    }
+
     /// <summary>Takes a namespace off the kernel's list: its events are filtered as any other's again.</summary>
     public void Forget(ulong mntns)
     {
@@ -192,6 +199,8 @@ internal sealed class RuncWatch : IDisposable, IRingBufferConsumer
             link.Dispose();
         _links.Clear();
         _ring.Dispose();
+        Marks.Dispose();
+        MarkFailures.Dispose();
         _bpf.Dispose();
     }
 

@@ -76,7 +76,7 @@ internal sealed class RuncWatcher : IDisposable
         }
         var watch = watcher._watch;
         watch.HangForTests = hangForTests;
-        watcher.Hold = new NamespaceHold(watch.Marks.Read, watch.ListedNamespaces, watch.Forget) { SharedMap = watch.NewNamespaces };
+        watcher.Hold = new NamespaceHold(watch.Marks.Read, watch.ListedNamespaces, watch.Forget, watch.IsListed) { SharedMap = watch.NewNamespaces };
         watcher.ListWaitingContainers();
         watch.StartReading();
         verbose?.WriteLine($"ig: watching {string.Join(", ", binaries.Values)} for new containers");
