@@ -13,6 +13,8 @@ public sealed class LeakDetectionTests : OwningTest
     public void Every_map_and_program_of_a_running_gadget_is_recognised()
     {
         Requires.Root();
+        // The kernel frees the objects of the test before asynchronously: wait for that first.
+        KernelObjects.AssertNoneLoaded();
         using var session = RunningGadget.Start(new OpenGadget());
 
         AssertAllHeldAreRecognised(["events", "lost_events", "mntns_filter", "ig_open.rodata"]);
@@ -22,6 +24,7 @@ public sealed class LeakDetectionTests : OwningTest
     public void Every_map_and_program_of_a_test_object_is_recognised()
     {
         Requires.Root();
+        KernelObjects.AssertNoneLoaded();
         using var bpf = KernelObjects.OpenTestObject("binding_test");
         bpf.SetConstant("target_tgid", (uint)Environment.ProcessId);
         bpf.Load();
